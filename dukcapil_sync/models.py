@@ -1,0 +1,1 @@
+"""Models for this app arrive with its own issue; see DESIGN.md."""

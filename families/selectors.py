@@ -1,0 +1,110 @@
+"""Family reads shared by the Info Peserta pages and the API, with a fixed number of queries
+whatever the family's size (one for the caller, one for the members, one for the rates)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from core.models import User
+from participants.models import Participant, Reason
+from participants.selectors import rate_table
+from participants.status import PaymentUnit, StatusResult, derive_status
+
+from .models import FamilyCard, FamilyMembership
+
+# Members for whom the family no longer pays.
+_NOT_BILLED = {Reason.DECEASED, Reason.SEGMENT_ENDED, Reason.PBI_DELISTED}
+
+
+@dataclass(frozen=True)
+class MemberView:
+    membership: FamilyMembership
+    participant: Participant
+    status: StatusResult
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    family: FamilyCard
+    members: list[MemberView]
+    payment_unit: PaymentUnit
+    on: date
+    viewer: Participant
+
+    @property
+    def all_active(self) -> bool:
+        return all(m.status.status == "AKTIF" for m in self.members)
+
+
+def current_memberships() -> QuerySet[FamilyMembership]:
+    return FamilyMembership.objects.filter(valid_to__isnull=True)
+
+
+def _member_rows(family_id: int) -> list[FamilyMembership]:
+    return list(
+        current_memberships()
+        .filter(family_id=family_id)
+        .select_related(
+            "participant__segment", "participant__fktp", "participant__branch", "family"
+        )
+        .order_by("-is_main", "participant__birth_date", "id")
+    )
+
+
+def family_view_for_participant(*, participant: Participant, on: date) -> FamilyView | None:
+    membership = current_memberships().filter(participant=participant).only("family_id").first()
+    if membership is None:
+        return None
+    rows = _member_rows(membership.family_id)
+    if not rows:
+        return None
+    family = rows[0].family
+    rates = rate_table(on=on)
+    # A PBPU/BP family pays one bill for every member still covered (DESIGN.md 4.4).
+    probes = [(m, derive_status(m.participant, on=on)) for m in rows]
+    monthly = sum(
+        rates.monthly_payable(m.participant) for m, s in probes if s.reason not in _NOT_BILLED
+    )
+    unit = PaymentUnit(monthly_amount=monthly, virtual_account=family.virtual_account)
+    members = [
+        MemberView(m, m.participant, derive_status(m.participant, on=on, payment_unit=unit))
+        for m in rows
+    ]
+    viewer = next((m.participant for m in rows if m.participant.pk == participant.pk), participant)
+    return FamilyView(family=family, members=members, payment_unit=unit, on=on, viewer=viewer)
+
+
+def participant_of_user(*, user: User) -> Participant | None:
+    if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
+        return None
+    return (
+        Participant.objects.filter(user_id=user.pk, retired_at__isnull=True)
+        .select_related("segment")
+        .first()
+    )
+
+
+def family_view_for_user(*, user: User, on: date) -> FamilyView | None:
+    participant = participant_of_user(user=user)
+    if participant is None:
+        return None
+    return family_view_for_participant(participant=participant, on=on)
+
+
+def family_member_for_user(*, user: User, card_number: str, on: date) -> MemberView | None:
+    """One member of the caller's own family; None (404) for anyone else, exactly as for a
+    card number that does not exist."""
+    view = family_view_for_user(user=user, on=on)
+    if view is None:
+        return None
+    return next((m for m in view.members if m.participant.card_number == card_number), None)
+
+
+def families_for_staff(*, user: User) -> QuerySet[FamilyCard]:
+    qs = FamilyCard.objects.select_related("branch", "district")
+    if user.is_superuser:
+        return qs
+    if user.branch_id is None:
+        return qs.none()
+    return qs.filter(branch_id=user.branch_id)
