@@ -1,0 +1,77 @@
+"""Settings for running the mock Dukcapil registry as its own service.
+
+Self-contained on purpose (no import of the portal's settings): the registry stands in for an
+external system, so it has its own database and its own keys. In the embedded default the
+portal serves the same views in-process under /registry/api/v1/ instead.
+
+    DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings \\
+        .venv/bin/python manage.py migrate
+    DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings \\
+        .venv/bin/python manage.py runserver 127.0.0.1:8100
+    # production (wsgi.py defaults to these settings):
+    gunicorn dukcapil_sync.registry.wsgi:application --bind 0.0.0.0:8100
+
+Environment: REGISTRY_DATABASE_URL (default SQLite in ./var/registry.sqlite3),
+REGISTRY_API_KEYS (comma-separated), REGISTRY_LATENCY_MS, REGISTRY_ERROR_RATE,
+REGISTRY_BATCH_LIMIT, DJANGO_DEBUG, SECRET_KEY, ALLOWED_HOSTS.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(os.environ.get("JKN_VAR_DIR", BASE_DIR / "var"))
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "1").strip().lower() in {"1", "true", "yes", "on"}
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
+    SECRET_KEY = "dev-only-insecure-registry-key"  # noqa: S105
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+# No admin, sessions or auth: the API authenticates callers by key only.
+INSTALLED_APPS = ["django.contrib.contenttypes", "dukcapil_sync.registry"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+ROOT_URLCONF = "dukcapil_sync.registry.standalone_urls"
+WSGI_APPLICATION = "dukcapil_sync.registry.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("REGISTRY_DATABASE_URL", f"sqlite:///{VAR_DIR / 'registry.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Must match the portal's value, or the two settings modules would disagree on migrations.
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "id"
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+REGISTRY_API_KEYS = [
+    k
+    for k in os.environ.get("REGISTRY_API_KEYS", "dev-registry-key" if DEBUG else "").split(",")
+    if k
+]
+REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))
+REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
+REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
