@@ -44,12 +44,12 @@ def lockout_response(
             {"code": "LOGIN_LOCKED", "message": lockout_message(), "fields": {}}, status=429
         )
     else:
-        from participants.forms import LoginForm
+        from .forms import LoginForm
 
         form = LoginForm(request=request)
         response = render(
             request,
-            "participants/login.html",
+            "core/login.html",
             {"form": form, "lockout_message": lockout_message()},
             status=429,
         )

@@ -36,6 +36,10 @@ class FamilyView:
     def all_active(self) -> bool:
         return all(m.status.status == "AKTIF" for m in self.members)
 
+    def member(self, card_number: str) -> MemberView | None:
+        """A member of this family only: anyone else is None (404), like an unknown card."""
+        return next((m for m in self.members if m.participant.card_number == card_number), None)
+
 
 def current_memberships() -> QuerySet[FamilyMembership]:
     return FamilyMembership.objects.filter(valid_to__isnull=True)
@@ -90,15 +94,6 @@ def family_view_for_user(*, user: User, on: date) -> FamilyView | None:
     if participant is None:
         return None
     return family_view_for_participant(participant=participant, on=on)
-
-
-def family_member_for_user(*, user: User, card_number: str, on: date) -> MemberView | None:
-    """One member of the caller's own family; None (404) for anyone else, exactly as for a
-    card number that does not exist."""
-    view = family_view_for_user(user=user, on=on)
-    if view is None:
-        return None
-    return next((m for m in view.members if m.participant.card_number == card_number), None)
 
 
 def families_for_staff(*, user: User) -> QuerySet[FamilyCard]:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
     "axes",
@@ -129,9 +130,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "participants:login"
-LOGIN_REDIRECT_URL = "participants:family"
-LOGOUT_REDIRECT_URL = "participants:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "families:family"
+LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock per account and, separately, per IP address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -215,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Served from our own static files: the docs work without reaching a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -230,6 +235,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Tests run their worker on a queue of their own, so a stray worker never takes their tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "nightly-status-recompute": {
         "task": "participants.tasks.recompute_all_statuses",
@@ -245,6 +252,8 @@ STATUS_RECOMPUTE_CHUNK = int(os.environ.get("STATUS_RECOMPUTE_CHUNK", "2000"))
 # Embedded default: served by this process under /registry/. In production its own service.
 DUKCAPIL_URL = os.environ.get("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
 DUKCAPIL_API_KEY = os.environ.get("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
+# Serve the mock registry from this process (the embedded default); off in production.
+REGISTRY_EMBEDDED = env_bool("REGISTRY_EMBEDDED", DEBUG)
 DUKCAPIL_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_TIMEOUT_SECONDS", "5"))
 # The registry's own knobs (used only by the registry service).
 REGISTRY_API_KEYS = [
@@ -252,6 +261,7 @@ REGISTRY_API_KEYS = [
 ]
 REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))
 REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
+REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
 
 # --- Domain knobs -----------------------------------------------------------------------------
 # Perpres 64/2020 Pasal 42: at most 24 months of arrears are counted for reactivation.
@@ -266,5 +276,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -1,6 +1,30 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api_views import LogoutView, TokenView
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("", include("families.api.urls")),
+    path("", include("participants.api.urls")),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+    path("", include("families.urls")),
 ]
+
+if settings.REGISTRY_EMBEDDED:
+    # Embedded default: the mock Dukcapil registry is served by this same process.
+    urlpatterns.append(path("registry/api/v1/", include("dukcapil_sync.registry.urls")))
+
+urlpatterns.append(path("", RedirectView.as_view(pattern_name="families:family")))

@@ -1,0 +1,39 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .nik import validate_nik
+
+
+class LoginForm(AuthenticationForm):
+    """Participant login with NIK + password. The NIK's shape is checked before any password
+    is tried, so a typo gets a precise message and does not count as a failed login."""
+
+    username = forms.CharField(
+        label="NIK",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "username"}
+        ),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong NIK or password."),
+        "not_participant": _("This login is for participants. Staff use the admin site."),
+    }
+
+    def clean_username(self) -> str:
+        nik = self.cleaned_data["username"].strip()
+        try:
+            validate_nik(nik)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return nik
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if user.role != User.Role.PARTICIPANT:
+            raise ValidationError(self.error_messages["not_participant"], code="not_participant")

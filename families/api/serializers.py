@@ -1,0 +1,96 @@
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.formatting import mask_number
+from participants.api.serializers import MoneyField, StatusSerializer
+
+from ..selectors import FamilyView, MemberView
+
+
+class MemberSerializer(serializers.Serializer):
+    card_number = serializers.CharField(source="participant.card_number")
+    nik = serializers.SerializerMethodField(
+        help_text="Full NIK for the caller themself; masked for other members."
+    )
+    name = serializers.CharField(source="participant.name")
+    birth_date = serializers.DateField(source="participant.birth_date")
+    sex = serializers.CharField(source="participant.sex")
+    relationship = serializers.CharField(source="membership.relationship")
+    relationship_label = serializers.CharField(source="membership.get_relationship_display")
+    is_main = serializers.BooleanField(source="membership.is_main")
+    segment = serializers.CharField(source="participant.segment.code")
+    segment_name = serializers.CharField(source="participant.segment.name")
+    care_class = serializers.IntegerField(source="participant.care_class")
+    fktp = serializers.SerializerMethodField()
+    status = StatusSerializer()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_nik(self, member: MemberView) -> str:
+        viewer_id = self.context.get("viewer_id")
+        nik = member.participant.nik or ""
+        return nik if member.participant.pk == viewer_id else mask_number(nik)
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
+    )
+    def get_fktp(self, member: MemberView) -> dict[str, str]:
+        return {"code": member.participant.fktp.code, "name": member.participant.fktp.name}
+
+
+class FamilySerializer(serializers.Serializer):
+    kk_number = serializers.SerializerMethodField()
+    address = serializers.CharField(source="family.address")
+    virtual_account = serializers.CharField(source="family.virtual_account")
+    monthly_contribution = MoneyField(source="payment_unit.monthly_amount")
+    as_of = serializers.DateField(source="on")
+    all_active = serializers.BooleanField()
+    members = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_kk_number(self, view: FamilyView) -> str:
+        # The caller's own KK: a family member may see it in full.
+        return view.family.number
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, view: FamilyView) -> list[dict[str, Any]]:
+        return MemberSerializer(
+            view.members, many=True, context={**self.context, "viewer_id": view.viewer.pk}
+        ).data
+
+
+class MemberDetailSerializer(MemberSerializer):
+    status_history = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "changed_at": {"type": "string", "format": "date-time"},
+                    "old_status": {"type": "string"},
+                    "status": {"type": "string"},
+                    "reason_code": {"type": "string"},
+                    "cause": {"type": "string"},
+                    "cause_label": {"type": "string"},
+                    "note": {"type": "string"},
+                },
+            },
+        }
+    )
+    def get_status_history(self, member: MemberView) -> list[dict[str, Any]]:
+        return [
+            {
+                "changed_at": c.changed_at,
+                "old_status": c.old_status,
+                "status": c.status,
+                "reason_code": c.reason,
+                "cause": c.cause,
+                "cause_label": c.get_cause_display(),
+                "note": c.note,
+            }
+            for c in self.context["history"]
+        ]

@@ -1,0 +1,60 @@
+"""Participant-facing family API: scope is the caller's own current family, in the query."""
+
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ERROR_SCHEMA
+from core.models import User
+from participants.selectors import participant_status_history
+
+from ..selectors import family_view_for_user
+from .serializers import FamilySerializer, MemberDetailSerializer
+
+
+class IsParticipant(BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.role == User.Role.PARTICIPANT)
+
+
+ERRORS = {
+    401: OpenApiResponse(ERROR_SCHEMA, description="No, expired or revoked token"),
+    403: OpenApiResponse(ERROR_SCHEMA, description="Not a participant account"),
+    404: OpenApiResponse(ERROR_SCHEMA, description="Not found or not in your family"),
+}
+
+
+class MyFamilyView(APIView):
+    """The caller's family card and every current member with status, reason and remedy."""
+
+    permission_classes = [IsParticipant]
+
+    @extend_schema(responses={200: FamilySerializer, **ERRORS}, tags=["family"])
+    def get(self, request: Request) -> Response:
+        view = family_view_for_user(user=request.user, on=timezone.localdate())
+        if view is None:
+            raise Http404
+        return Response(FamilySerializer(view).data)
+
+
+class FamilyMemberView(APIView):
+    """One member of the caller's own family, with the status history."""
+
+    permission_classes = [IsParticipant]
+
+    @extend_schema(responses={200: MemberDetailSerializer, **ERRORS}, tags=["family"])
+    def get(self, request: Request, card_number: str) -> Response:
+        view = family_view_for_user(user=request.user, on=timezone.localdate())
+        member = view.member(card_number) if view else None
+        if view is None or member is None:
+            raise Http404
+        history = list(participant_status_history(participant=member.participant)[:100])
+        data = MemberDetailSerializer(
+            member, context={"viewer_id": view.viewer.pk, "history": history}
+        ).data
+        return Response(data)

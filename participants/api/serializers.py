@@ -1,0 +1,37 @@
+"""Shared output shapes for a participant's status (used by family and eligibility APIs)."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.formatting import mask_number, rupiah
+from participants.status import StatusResult
+
+
+class MoneyField(serializers.Field):
+    """Money: integer rupiah plus a formatted string (DESIGN.md 5)."""
+
+    def to_representation(self, value: int | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        return {"amount": value, "formatted": rupiah(value)}
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    colour = serializers.CharField()
+    reason_code = serializers.CharField(source="reason")
+    reason_text = serializers.CharField(source="explanation")
+    remedy = serializers.CharField()
+    arrears_months = serializers.IntegerField()
+    amount_due = MoneyField(allow_null=True)
+    penalty_until = serializers.DateField(allow_null=True)
+    penalty_months = serializers.IntegerField()
+
+    def to_representation(self, instance: StatusResult) -> dict[str, Any]:
+        return super().to_representation(instance)
+
+
+def masked(value: str | None) -> str:
+    return mask_number(value)

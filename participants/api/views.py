@@ -1,0 +1,115 @@
+"""Eligibility check for health facilities (faskes): status on a date, nothing more."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ERROR_SCHEMA
+from core.formatting import mask_number
+from core.models import User
+from core.nik import validate_nik
+
+from ..selectors import participant_for_eligibility
+from ..status import derive_status
+from .serializers import StatusSerializer
+
+
+class IsFacility(BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.role == User.Role.FACILITY)
+
+
+class EligibilityQuerySerializer(serializers.Serializer):
+    card_number = serializers.RegexField(
+        r"^[0-9]{13}$",
+        required=False,
+        error_messages={"invalid": _("Card number must be exactly 13 digits.")},
+    )
+    nik = serializers.CharField(required=False)
+    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def validate_nik(self, value: str) -> str:
+        try:
+            validate_nik(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("card_number")) == bool(attrs.get("nik")):
+            raise serializers.ValidationError(
+                {"card_number": [_("Give exactly one of card_number or nik.")]}
+            )
+        return attrs
+
+
+class EligibilitySerializer(serializers.Serializer):
+    card_number = serializers.CharField()
+    nik = serializers.CharField(help_text="Masked: the facility already holds the full number.")
+    name = serializers.CharField()
+    date = serializers.DateField()
+    eligible = serializers.BooleanField()
+    status = StatusSerializer()
+    segment = serializers.CharField()
+    segment_name = serializers.CharField()
+    care_class = serializers.IntegerField()
+    fktp = serializers.DictField(child=serializers.CharField())
+
+
+class EligibilityView(APIView):
+    """Is this participant covered on this date? For facility service accounts only."""
+
+    permission_classes = [IsFacility]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("card_number", str, description="13-digit JKN card number"),
+            OpenApiParameter("nik", str, description="16-digit NIK"),
+            OpenApiParameter("date", date, description="YYYY-MM-DD; default today"),
+        ],
+        responses={
+            200: EligibilitySerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Malformed card number, NIK or date"),
+            401: OpenApiResponse(ERROR_SCHEMA),
+            403: OpenApiResponse(ERROR_SCHEMA, description="Not a facility service account"),
+            404: OpenApiResponse(ERROR_SCHEMA, description="No live participant"),
+        },
+        tags=["eligibility"],
+    )
+    def get(self, request: Request) -> Response:
+        query = EligibilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        participant = participant_for_eligibility(
+            nik=params.get("nik"), card_number=params.get("card_number")
+        )
+        if participant is None:
+            raise Http404
+        on = params.get("date") or timezone.localdate()
+        result = derive_status(participant, on=on)
+        return Response(
+            EligibilitySerializer(
+                {
+                    "card_number": participant.card_number,
+                    "nik": mask_number(participant.nik),
+                    "name": participant.name,
+                    "date": on,
+                    "eligible": result.status == "AKTIF",
+                    "status": result,
+                    "segment": participant.segment.code,
+                    "segment_name": participant.segment.name,
+                    "care_class": participant.care_class,
+                    "fktp": {"code": participant.fktp.code, "name": participant.fktp.name},
+                }
+            ).data
+        )
