@@ -1,10 +1,122 @@
-"""Root fixtures shared by every test module."""
+"""Root fixtures and service checks shared by every test module."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from core.factories import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parent
+CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+
+
+def _is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _broker_url() -> str:
+    return os.environ.get("TEST_CELERY_BROKER_URL", "")
+
+
+def _redis_up() -> bool:
+    url = _broker_url()
+    if not url.startswith("redis://"):
+        return False
+    host_port = url.split("//", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
+    host, _, port = host_port.partition(":")
+    try:
+        with socket.create_connection((host, int(port or 6379)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not CI:
+        return
+    missing = []
+    if not _is_postgres():
+        missing.append("PostgreSQL (DATABASE_URL is not postgres)")
+    if not _redis_up():
+        missing.append("Redis broker (TEST_CELERY_BROKER_URL)")
+    if not CHROMIUM:
+        missing.append("Debian's Chromium")
+    if missing:
+        pytest.exit("CI=true and missing: " + "; ".join(missing), returncode=1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reasons = {
+        "postgres": None if _is_postgres() else "needs PostgreSQL (DATABASE_URL)",
+        "worker": None
+        if _is_postgres() and _redis_up()
+        else "needs PostgreSQL and a Redis broker for a real Celery worker",
+        "browser": None if CHROMIUM else "needs Debian's Chromium (/usr/bin/chromium)",
+    }
+    for item in items:
+        for marker, reason in reasons.items():
+            if reason and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None) -> Iterator[str]:
+    """A real Celery worker (separate process) on Redis, against the test database, on a queue
+    of its own. Yields the queue name; tasks must be sent with `.apply_async(queue=...)`."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+            ),
+            "CELERY_BROKER_URL": _broker_url(),
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "DJANGO_SETTINGS_MODULE": "jkn_portal.settings",
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "jkn_portal", "worker", "--pool=solo",
+         "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "--loglevel=INFO", "-n", f"{queue}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        # Wait until the worker says it is ready (bounded).
+        deadline = time.monotonic() + 60
+        assert proc.stdout is not None
+        log: list[str] = []
+        for line in proc.stdout:
+            log.append(line)
+            if "ready." in line:
+                break
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("Celery worker did not start:\n" + "".join(log))
+        # Keep draining its output so the worker never blocks on a full pipe.
+        threading.Thread(target=lambda: log.extend(proc.stdout or []), daemon=True).start()
+        yield queue
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

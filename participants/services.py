@@ -45,7 +45,9 @@ def participant_refresh_status(
     """Derive the status from the facts; store it and record a StatusChange if it changed."""
     on = on or _today()
     result = derive_status(participant, on=on)
-    if (participant.status, participant.status_reason) == (result.status, result.reason):
+    unchanged = (participant.status, participant.status_reason) == (result.status, result.reason)
+    # The first derivation is recorded too: the history then starts at registration.
+    if unchanged and participant.status_changed_at is not None:
         return None
     now = timezone.now()
     change = StatusChange(
@@ -87,7 +89,8 @@ def participants_refresh_statuses(
         history: list[StatusChange] = []
         for p in rows:
             result = derive_status(p, on=on)
-            if (p.status, p.status_reason) == (result.status, result.reason):
+            unchanged = (p.status, p.status_reason) == (result.status, result.reason)
+            if unchanged and p.status_changed_at is not None:
                 continue
             history.append(
                 StatusChange(

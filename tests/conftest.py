@@ -1,0 +1,45 @@
+"""Service detection for the whole suite (also used by tests beside the apps).
+
+Tests marked `postgres` need the database to be PostgreSQL, `worker` a Redis broker and a real
+Celery worker, `browser` Debian's Chromium. Missing locally: skipped, by name. With CI=true:
+the run fails at once."""
+
+from datetime import date
+
+import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from core.factories import FacilityUserFactory, UserFactory
+from families.factories import family_with_members
+
+
+def make_family(size: int = 3, **participant_kwargs):
+    """A family whose head has a participant login (username = NIK)."""
+    family = family_with_members(size=size, **participant_kwargs)
+    head = family.memberships.get(is_main=True).participant
+    head.user = UserFactory(username=head.nik)
+    head.save(update_fields=["user"])
+    return family, head
+
+
+@pytest.fixture
+def family_a():
+    return make_family(3, paid_through=date(2026, 11, 1))
+
+
+@pytest.fixture
+def family_b():
+    return make_family(2, paid_through=date(2026, 11, 1))
+
+
+def bearer(user) -> APIClient:
+    client = APIClient()
+    _, token = AuthToken.objects.create(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.fixture
+def facility_client():
+    return bearer(FacilityUserFactory())

@@ -1,0 +1,45 @@
+# The commands a person types. Everything installs into ./.venv from uv.lock.
+PY ?= python3
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+VENV_PY := .venv/bin/python
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: install run test bench lint worker beat registry clean
+
+$(UV):
+	$(PY) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+# Embedded default: SQLite in ./var, tasks in-process, mock Dukcapil in the same server.
+run: install
+	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py seed_demo
+	$(VENV_PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(VENV_PY) scripts/test.py
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+bench: install
+	$(VENV_PY) bench/run.py
+
+worker: install
+	.venv/bin/celery -A jkn_portal worker --loglevel=INFO
+
+beat: install
+	.venv/bin/celery -A jkn_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# The mock Dukcapil registry as its own service (production shape), on port 8100.
+registry: install
+	DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings $(VENV_PY) manage.py migrate
+	DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings $(VENV_PY) manage.py runserver 127.0.0.1:8100
+
+clean:
+	rm -rf .venv .uv var staticfiles
