@@ -28,9 +28,9 @@ def lockout_minutes() -> int:
 
 
 def lockout_message() -> str:
-    return _(
-        "Too many failed logins for this account or address. Try again in %(m)d minutes."
-    ) % {"m": lockout_minutes()}
+    return _("Too many failed logins for this account or address. Try again in %(m)d minutes.") % {
+        "m": lockout_minutes()
+    }
 
 
 def lockout_response(

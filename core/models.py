@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Django group holding branch staff permissions (created by migration core.0003).
+STAFF_GROUP_NAME = "Petugas Kantor Cabang"
+
 
 class Region(models.Model):
     """A Kemendagri region: province (1), regency/city (2) or district/kecamatan (3)."""

@@ -47,9 +47,8 @@ def parse_nik(nik: str) -> NikParts:
     real_day = day - 40 if is_female else day
     if not 1 <= real_day <= 31 or day in (32, 33, 34, 35, 36, 37, 38, 39, 40):
         raise ValidationError(
-            _(
-                "NIK birth day %(day)s is impossible: use 01-31 for men and 41-71 for women."
-            ) % {"day": nik[6:8]},
+            _("NIK birth day %(day)s is impossible: use 01-31 for men and 41-71 for women.")
+            % {"day": nik[6:8]},
             code="nik_date",
         )
     if not _valid_date_any_century(real_day, month, year2):
@@ -89,7 +88,8 @@ def validate_nik_matches(nik: str, *, birth_date: date, is_female: bool) -> None
             _(
                 "NIK date part %(part)s does not match birth date %(date)s and sex "
                 "(women add 40 to the day)."
-            ) % {"part": nik[6:12], "date": birth_date.strftime("%d-%m-%Y")},
+            )
+            % {"part": nik[6:12], "date": birth_date.strftime("%d-%m-%Y")},
             code="nik_mismatch",
         )
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.factories import DEMO_PASSWORD
-from core.models import BranchOffice, Region, User
+from core.models import STAFF_GROUP_NAME, BranchOffice, Region, User
 from core.nik import make_nik
 from participants.models import (
     Cause,
@@ -32,7 +32,6 @@ from .models import FamilyCard, Relationship
 from .services import family_card_create, family_members_set
 
 HEAD_NIK = "3174010101800001"
-STAFF_GROUP_NAME = "Petugas Kantor Cabang"
 
 BRANCHES = [
     ("KC0901", "KC Jakarta Selatan", "3174"),
@@ -101,14 +100,23 @@ def demo_families(today: date) -> list[DemoFamily]:
     newborn = today - timedelta(days=12)
     return [
         DemoFamily(
-            1, "3174011503100001", "KC0901", "0901P001",
-            "Jl. Tebet Barat Dalam II No. 14, Tebet, Jakarta Selatan", "PBPU", 2,
+            1,
+            "3174011503100001",
+            "KC0901",
+            "0901P001",
+            "Jl. Tebet Barat Dalam II No. 14, Tebet, Jakarta Selatan",
+            "PBPU",
+            2,
             [
                 DemoMember("Budi Santoso", date(1980, 1, 1), "L", Relationship.HEAD, 1, login=True),
                 DemoMember("Siti Rahayu", date(1983, 3, 15), "P", Relationship.SPOUSE, 1),
                 DemoMember("Andi Pratama Santoso", date(2008, 7, 21), "L", Relationship.CHILD, 3),
                 DemoMember(
-                    "Dewi Lestari", date(2012, 2, 9), "P", Relationship.CHILD, 2,
+                    "Dewi Lestari",
+                    date(2012, 2, 9),
+                    "P",
+                    Relationship.CHILD,
+                    2,
                     registry_name="Dewi Lestari Santoso",
                     facts={
                         "registry_hold": RegistryHold.DUKCAPIL_MISMATCH,
@@ -116,64 +124,143 @@ def demo_families(today: date) -> list[DemoFamily]:
                     },
                 ),
                 DemoMember(
-                    "Bayi Ny. Siti Rahayu", newborn, "L", Relationship.CHILD,
-                    has_nik=False, in_registry=False,
+                    "Bayi Ny. Siti Rahayu",
+                    newborn,
+                    "L",
+                    Relationship.CHILD,
+                    has_nik=False,
+                    in_registry=False,
                 ),
             ],
             {"paid_through": paid_now},
             "AKTIF members, a Dukcapil name mismatch, a newborn without NIK",
         ),
         DemoFamily(
-            2, "3174021002150002", "KC0901", "0901P002",
-            "Jl. Karet Pasar Baru Barat V No. 3, Setiabudi, Jakarta Selatan", "PBPU", 3,
+            2,
+            "3174021002150002",
+            "KC0901",
+            "0901P002",
+            "Jl. Karet Pasar Baru Barat V No. 3, Setiabudi, Jakarta Selatan",
+            "PBPU",
+            3,
             [
-                DemoMember("Rudi Hartono", date(1975, 5, 10), "L", Relationship.HEAD, 7,
-                           district="317402", login=True),
-                DemoMember("Yuliana Hartono", date(1978, 8, 30), "P", Relationship.SPOUSE, 4,
-                           district="317402"),
-                DemoMember("Kevin Hartono", date(2001, 11, 2), "L", Relationship.CHILD, 9,
-                           district="317402", in_registry=False,
-                           facts={"registry_hold": RegistryHold.NIK_NOT_FOUND}),
+                DemoMember(
+                    "Rudi Hartono",
+                    date(1975, 5, 10),
+                    "L",
+                    Relationship.HEAD,
+                    7,
+                    district="317402",
+                    login=True,
+                ),
+                DemoMember(
+                    "Yuliana Hartono",
+                    date(1978, 8, 30),
+                    "P",
+                    Relationship.SPOUSE,
+                    4,
+                    district="317402",
+                ),
+                DemoMember(
+                    "Kevin Hartono",
+                    date(2001, 11, 2),
+                    "L",
+                    Relationship.CHILD,
+                    9,
+                    district="317402",
+                    in_registry=False,
+                    facts={"registry_hold": RegistryHold.NIK_NOT_FOUND},
+                ),
             ],
             {"paid_through": month_start(cur - 2)},
             "arrears of 1 month (TIDAK AKTIF), a NIK unknown to Dukcapil",
         ),
         DemoFamily(
-            3, "3201012004180003", "KC1001", "1001P001",
-            "Kp. Pabuaran RT 02/RW 05, Cibinong, Kabupaten Bogor", "PBPU", 1,
+            3,
+            "3201012004180003",
+            "KC1001",
+            "1001P001",
+            "Kp. Pabuaran RT 02/RW 05, Cibinong, Kabupaten Bogor",
+            "PBPU",
+            1,
             [
-                DemoMember("Hendra Gunawan", date(1970, 4, 4), "L", Relationship.HEAD, 12,
-                           district="320101", login=True),
-                DemoMember("Lina Marlina", date(1972, 12, 12), "P", Relationship.SPOUSE, 5,
-                           district="320101"),
-                DemoMember("Sutrisno", date(1942, 6, 1), "L", Relationship.OTHER, 2,
-                           district="320101", facts={"date_of_death": today - timedelta(days=40)}),
+                DemoMember(
+                    "Hendra Gunawan",
+                    date(1970, 4, 4),
+                    "L",
+                    Relationship.HEAD,
+                    12,
+                    district="320101",
+                    login=True,
+                ),
+                DemoMember(
+                    "Lina Marlina",
+                    date(1972, 12, 12),
+                    "P",
+                    Relationship.SPOUSE,
+                    5,
+                    district="320101",
+                ),
+                DemoMember(
+                    "Sutrisno",
+                    date(1942, 6, 1),
+                    "L",
+                    Relationship.OTHER,
+                    2,
+                    district="320101",
+                    facts={"date_of_death": today - timedelta(days=40)},
+                ),
             ],
             {"paid_through": month_start(cur - 31)},
             "arrears of 30 months (24 are charged), a deceased member",
         ),
         DemoFamily(
-            4, "3201022206190004", "KC1001", "1001P002",
-            "Perum Griya Bukit Jaya Blok C2 No. 7, Gunungputri, Kabupaten Bogor", "BP", 3,
+            4,
+            "3201022206190004",
+            "KC1001",
+            "1001P002",
+            "Perum Griya Bukit Jaya Blok C2 No. 7, Gunungputri, Kabupaten Bogor",
+            "BP",
+            3,
             [
-                DemoMember("Agus Setiawan", date(1988, 9, 17), "L", Relationship.HEAD, 21,
-                           district="320102", login=True,
-                           facts={
-                               "registry_hold": RegistryHold.DUPLICATE_NIK,
-                               "hold_note": "NIK yang sama juga tercatat pada kartu 0001099010000.",
-                           }),
+                DemoMember(
+                    "Agus Setiawan",
+                    date(1988, 9, 17),
+                    "L",
+                    Relationship.HEAD,
+                    21,
+                    district="320102",
+                    login=True,
+                    facts={
+                        "registry_hold": RegistryHold.DUPLICATE_NIK,
+                        "hold_note": "NIK yang sama juga tercatat pada kartu 0001099010000.",
+                    },
+                ),
             ],
             {"paid_through": paid_now},
             "a duplicate NIK (PENANGGUHAN)",
         ),
         DemoFamily(
-            5, "3174030105200005", "KC0901", "0901P003",
-            "Jl. Kapten Tendean No. 21, Mampang Prapatan, Jakarta Selatan", "PBPU", 2,
+            5,
+            "3174030105200005",
+            "KC0901",
+            "0901P003",
+            "Jl. Kapten Tendean No. 21, Mampang Prapatan, Jakarta Selatan",
+            "PBPU",
+            2,
             [
-                DemoMember("Fajar Nugroho", date(1990, 10, 5), "L", Relationship.HEAD, 31,
-                           district="317403", login=True),
-                DemoMember("Rina Kusuma", date(1992, 1, 25), "P", Relationship.SPOUSE, 8,
-                           district="317403"),
+                DemoMember(
+                    "Fajar Nugroho",
+                    date(1990, 10, 5),
+                    "L",
+                    Relationship.HEAD,
+                    31,
+                    district="317403",
+                    login=True,
+                ),
+                DemoMember(
+                    "Rina Kusuma", date(1992, 1, 25), "P", Relationship.SPOUSE, 8, district="317403"
+                ),
             ],
             {
                 "paid_through": paid_now,
@@ -183,48 +270,99 @@ def demo_families(today: date) -> list[DemoFamily]:
             "reactivated 10 days ago: AKTIF with the DENDA PELAYANAN note",
         ),
         DemoFamily(
-            6, "3201031708160006", "KC1001", "1001P003",
-            "Kp. Gunung Sari RT 01/RW 03, Citeureup, Kabupaten Bogor", "PBI_APBN", 3,
+            6,
+            "3201031708160006",
+            "KC1001",
+            "1001P003",
+            "Kp. Gunung Sari RT 01/RW 03, Citeureup, Kabupaten Bogor",
+            "PBI_APBN",
+            3,
             [
-                DemoMember("Slamet Riyadi", date(1968, 2, 14), "L", Relationship.HEAD, 40,
-                           district="320103", login=True),
-                DemoMember("Sumarni", date(1971, 6, 6), "P", Relationship.SPOUSE, 13,
-                           district="320103"),
-                DemoMember("Wahyu Riyadi", date(1999, 3, 3), "L", Relationship.CHILD, 22,
-                           district="320103",
-                           facts={
-                               "coverage_end": month_start(cur - 1) - timedelta(days=1),
-                               "coverage_end_reason": CoverageEndReason.PBI_DELISTED,
-                           }),
+                DemoMember(
+                    "Slamet Riyadi",
+                    date(1968, 2, 14),
+                    "L",
+                    Relationship.HEAD,
+                    40,
+                    district="320103",
+                    login=True,
+                ),
+                DemoMember(
+                    "Sumarni", date(1971, 6, 6), "P", Relationship.SPOUSE, 13, district="320103"
+                ),
+                DemoMember(
+                    "Wahyu Riyadi",
+                    date(1999, 3, 3),
+                    "L",
+                    Relationship.CHILD,
+                    22,
+                    district="320103",
+                    facts={
+                        "coverage_end": month_start(cur - 1) - timedelta(days=1),
+                        "coverage_end_reason": CoverageEndReason.PBI_DELISTED,
+                    },
+                ),
             ],
             {},
             "a PBI family (state pays), one member removed from the PBI list",
         ),
         DemoFamily(
-            7, "3174040309170007", "KC0901", "0901P004",
-            "Jl. Raya Ragunan No. 45, Pasar Minggu, Jakarta Selatan", "PPU_BU", 1,
+            7,
+            "3174040309170007",
+            "KC0901",
+            "0901P004",
+            "Jl. Raya Ragunan No. 45, Pasar Minggu, Jakarta Selatan",
+            "PPU_BU",
+            1,
             [
-                DemoMember("Irfan Hakim", date(1985, 11, 11), "L", Relationship.HEAD, 50,
-                           district="317404", login=True, facts={"salary": 9_500_000}),
-                DemoMember("Nadia Putri", date(1987, 4, 20), "P", Relationship.SPOUSE, 17,
-                           district="317404"),
-                DemoMember("Raka Hakim", date(2015, 9, 9), "L", Relationship.CHILD, 6,
-                           district="317404"),
+                DemoMember(
+                    "Irfan Hakim",
+                    date(1985, 11, 11),
+                    "L",
+                    Relationship.HEAD,
+                    50,
+                    district="317404",
+                    login=True,
+                    facts={"salary": 9_500_000},
+                ),
+                DemoMember(
+                    "Nadia Putri",
+                    date(1987, 4, 20),
+                    "P",
+                    Relationship.SPOUSE,
+                    17,
+                    district="317404",
+                ),
+                DemoMember(
+                    "Raka Hakim", date(2015, 9, 9), "L", Relationship.CHILD, 6, district="317404"
+                ),
             ],
             {"paid_through": paid_now},
             "a PPU family (employer pays)",
         ),
         DemoFamily(
-            8, "3174061211150008", "KC0901", "0901D001",
-            "Jl. Cilandak KKO No. 8, Cilandak, Jakarta Selatan", "PPU_PN", 1,
+            8,
+            "3174061211150008",
+            "KC0901",
+            "0901D001",
+            "Jl. Cilandak KKO No. 8, Cilandak, Jakarta Selatan",
+            "PPU_PN",
+            1,
             [
-                DemoMember("Bambang Sudarsono", date(1964, 8, 17), "L", Relationship.HEAD, 60,
-                           district="317406", login=True,
-                           facts={
-                               "salary": 7_000_000,
-                               "coverage_end": month_start(cur - 2) - timedelta(days=1),
-                               "coverage_end_reason": CoverageEndReason.SEGMENT_ENDED,
-                           }),
+                DemoMember(
+                    "Bambang Sudarsono",
+                    date(1964, 8, 17),
+                    "L",
+                    Relationship.HEAD,
+                    60,
+                    district="317406",
+                    login=True,
+                    facts={
+                        "salary": 7_000_000,
+                        "coverage_end": month_start(cur - 2) - timedelta(days=1),
+                        "coverage_end_reason": CoverageEndReason.SEGMENT_ENDED,
+                    },
+                ),
             ],
             {"paid_through": month_start(cur - 3)},
             "a civil servant whose PPU membership ended (SEGMENT_ENDED)",
@@ -258,8 +396,12 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     for code, name, kind, district, branch in FACILITIES:
         facilities[code], _ = Facility.objects.get_or_create(
             code=code,
-            defaults={"name": name, "kind": kind, "district_id": district,
-                      "branch": branches[branch]},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "district_id": district,
+                "branch": branches[branch],
+            },
         )
     log(f"branches: {len(branches)}, FKTP: {len(facilities)}")
 
@@ -278,8 +420,10 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
             continue
         branch = branches[fam.branch]
         card = family_card_create(
-            number=fam.kk_number, branch=branch, district=Region.objects.get(
-                code=fam.kk_number[:6]), address=fam.address,
+            number=fam.kk_number,
+            branch=branch,
+            district=Region.objects.get(code=fam.kk_number[:6]),
+            address=fam.address,
         )
         rows = []
         for i, m in enumerate(fam.members, start=1):
@@ -316,12 +460,22 @@ def _seed_duplicate_record(*, segments, facilities, branches) -> None:
         return
     keep = Participant.objects.get(card_number=card_number(4, 1))
     Participant.objects.create(
-        card_number="0001099010000", nik=keep.nik, name=keep.name.upper(),
-        birth_place=keep.birth_place, birth_date=keep.birth_date, sex=keep.sex,
-        segment=segments["PBPU"], care_class=3, fktp=facilities["1001P002"],
-        branch=branches["KC1001"], coverage_start=date(2016, 1, 1),
-        paid_through=date(2017, 6, 1), retired_at=timezone.now(), merged_into=keep,
-        status="TIDAK_AKTIF", status_reason="DUPLICATE_NIK",
+        card_number="0001099010000",
+        nik=keep.nik,
+        name=keep.name.upper(),
+        birth_place=keep.birth_place,
+        birth_date=keep.birth_date,
+        sex=keep.sex,
+        segment=segments["PBPU"],
+        care_class=3,
+        fktp=facilities["1001P002"],
+        branch=branches["KC1001"],
+        coverage_start=date(2016, 1, 1),
+        paid_through=date(2017, 6, 1),
+        retired_at=timezone.now(),
+        merged_into=keep,
+        status="TIDAK_AKTIF",
+        status_reason="DUPLICATE_NIK",
     )
 
 
@@ -341,16 +495,23 @@ def _seed_registry(*, today: date, log: Callable[[str], None]) -> None:
                 continue
             death = m.facts.get("date_of_death")
             registry.registry_upsert_person(
-                nik=m.nik, name=(m.registry_name or m.name).upper(),
+                nik=m.nik,
+                name=(m.registry_name or m.name).upper(),
                 birth_place="JAKARTA" if fam.branch == "KC0901" else "BOGOR",
-                birth_date=m.birth, sex=m.sex, address=fam.address.upper(),
-                is_alive=death is None, date_of_death=death,
+                birth_date=m.birth,
+                sex=m.sex,
+                address=fam.address.upper(),
+                is_alive=death is None,
+                date_of_death=death,
             )
             listed.append((m.nik, str(m.relationship)))
             count += 1
         registry.registry_upsert_family(
-            kk_number=fam.kk_number, address=fam.address.upper(),
-            district_code=fam.kk_number[:6], members=listed, valid_from=date(2018, 1, 1),
+            kk_number=fam.kk_number,
+            address=fam.address.upper(),
+            district_code=fam.kk_number[:6],
+            members=listed,
+            valid_from=date(2018, 1, 1),
         )
     log(f"registry: {count} people on {len(demo_families(today))} KK")
 

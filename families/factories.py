@@ -28,7 +28,9 @@ class FamilyMembershipFactory(DjangoModelFactory):
         model = FamilyMembership
 
     family = factory.SubFactory(FamilyCardFactory)
-    participant = factory.SubFactory(ParticipantFactory, branch=factory.SelfAttribute("..family.branch"))
+    participant = factory.SubFactory(
+        ParticipantFactory, branch=factory.SelfAttribute("..family.branch")
+    )
     relationship = Relationship.CHILD
     is_main = False
     valid_from = date(2020, 1, 1)
@@ -36,7 +38,7 @@ class FamilyMembershipFactory(DjangoModelFactory):
 
 def family_with_members(*, size: int, branch=None, **participant_kwargs) -> FamilyCard:
     """A family of `size` current members: a head (main participant) then children."""
-    family = FamilyCardFactory(**({"branch": branch} if branch else {}))
+    family: FamilyCard = FamilyCardFactory.create(**({"branch": branch} if branch else {}))
     for i in range(size):
         FamilyMembershipFactory(
             family=family,

@@ -17,7 +17,9 @@ from participants.models import Participant
 class FamilyCard(models.Model):
     number = models.CharField(_("KK number"), max_length=16, unique=True)
     branch = models.ForeignKey(
-        BranchOffice, on_delete=models.PROTECT, related_name="families",
+        BranchOffice,
+        on_delete=models.PROTECT,
+        related_name="families",
         verbose_name=_("branch office"),
     )
     district = models.ForeignKey(

@@ -35,9 +35,7 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -241,9 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-status-recompute": {
         "task": "participants.tasks.recompute_all_statuses",
         # 00:30 Jakarta time: after month end the first run switches unpaid families.
-        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
-            hour=0, minute=30
-        ),
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=0, minute=30),
     },
 }
 STATUS_RECOMPUTE_CHUNK = int(os.environ.get("STATUS_RECOMPUTE_CHUNK", "2000"))

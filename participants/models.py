@@ -155,13 +155,18 @@ class Participant(models.Model):
     care_class = models.PositiveSmallIntegerField(_("class"), default=3)
     fktp = models.ForeignKey(Facility, on_delete=models.PROTECT, verbose_name="FKTP")
     branch = models.ForeignKey(
-        BranchOffice, on_delete=models.PROTECT, related_name="participants",
+        BranchOffice,
+        on_delete=models.PROTECT,
+        related_name="participants",
         verbose_name=_("branch office"),
     )
     # PPU only: the salary the 5% contribution is computed from (whole rupiah).
     salary = models.PositiveIntegerField(null=True, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="participant",
     )
 
@@ -222,12 +227,11 @@ class Participant(models.Model):
                 condition=Q(care_class__gte=1, care_class__lte=3), name="care_class_1_to_3"
             ),
             models.CheckConstraint(
-                condition=Q(coverage_end__isnull=True) | Q(coverage_end__gte=models.F("coverage_start")),
+                condition=Q(coverage_end__isnull=True)
+                | Q(coverage_end__gte=models.F("coverage_start")),
                 name="coverage_end_after_start",
             ),
-            models.CheckConstraint(
-                condition=Q(sex__in=["L", "P"]), name="sex_l_or_p"
-            ),
+            models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="sex_l_or_p"),
         ]
         indexes = [
             models.Index(fields=["nik"], name="participant_nik_idx"),

@@ -23,11 +23,29 @@ from .status import derive_status
 # and the Dukcapil sync own (paid_through, reactivation) are deliberately not among them.
 CORRECTABLE_FIELDS = frozenset(
     {
-        "nik", "name", "birth_place", "birth_date", "sex", "phone", "email", "segment",
-        "care_class", "fktp", "salary", "coverage_start", "coverage_end",
-        "coverage_end_reason", "date_of_death", "registry_hold", "hold_note",
+        "nik",
+        "name",
+        "birth_place",
+        "birth_date",
+        "sex",
+        "phone",
+        "email",
+        "segment",
+        "care_class",
+        "fktp",
+        "salary",
+        "coverage_start",
+        "coverage_end",
+        "coverage_end_reason",
+        "date_of_death",
+        "registry_hold",
+        "hold_note",
     }
 )
+
+
+# django-simple-history stores the change reason in a 100-character column.
+REASON_MAX_LENGTH = 100
 
 
 def _today() -> date:
@@ -126,6 +144,9 @@ def participant_correct(
             _("A reason is required for every correction."),
             fields={"change_reason": [_("A reason is required for every correction.")]},
         )
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH}
+        raise ValidationFailed(message, fields={"change_reason": [message]})
     unknown = set(changes) - CORRECTABLE_FIELDS
     if unknown:
         raise ValidationFailed(
@@ -133,8 +154,8 @@ def participant_correct(
             fields={f: [_("Not correctable here.")] for f in sorted(unknown)},
         )
     with transaction.atomic():
-        locked = Participant.objects.select_for_update().select_related("segment").get(
-            pk=participant.pk
+        locked = (
+            Participant.objects.select_for_update().select_related("segment").get(pk=participant.pk)
         )
         for field, value in changes.items():
             setattr(locked, field, value)
@@ -147,6 +168,14 @@ def participant_correct(
                 )
             except ValidationError as exc:
                 raise ValidationFailed(exc.messages[0], fields={"nik": exc.messages}) from exc
+        if (
+            locked.nik
+            and Participant.objects.filter(nik=locked.nik, retired_at__isnull=True)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            message = _("Another live participant already has this NIK: merge the records.")
+            raise ValidationFailed(message, code="DUPLICATE_NIK", fields={"nik": [message]})
         if not locked.registry_hold:
             locked.hold_note = ""
         # django-simple-history writes the field-level audit row with who and why.

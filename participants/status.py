@@ -158,8 +158,7 @@ def derive_status(
         return StatusResult(
             Status.PENANGGUHAN,
             Reason.DUPLICATE_NIK,
-            _("This NIK is recorded on more than one membership. %(note)s")
-            % {"note": p.hold_note},
+            _("This NIK is recorded on more than one membership. %(note)s") % {"note": p.hold_note},
             _("Visit the branch office with the KK and KTP so that the records are merged."),
         )
     if p.registry_hold == RegistryHold.NIK_NOT_FOUND:

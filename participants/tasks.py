@@ -56,5 +56,3 @@ def recompute_all_statuses_run(*, chunk_size: int | None = None) -> JobRun:
 def recompute_all_statuses() -> dict[str, int]:
     run = recompute_all_statuses_run()
     return {"job_run": run.pk, "done": run.done, "changed": run.changed}
-
-

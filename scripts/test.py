@@ -56,8 +56,10 @@ def main() -> int:
 
     print("== make test ==")
     print(f"database: {'PostgreSQL ' + pg_url.rsplit('@', 1)[-1] if have_pg else 'SQLite'}")
-    print(f"broker:   {'Redis ' + redis_url.rsplit('@', 1)[-1] if have_redis else 'none'}"
-          f" (worker tests {'on' if have_redis and have_pg else 'skipped'})")
+    print(
+        f"broker:   {'Redis ' + redis_url.rsplit('@', 1)[-1] if have_redis else 'none'}"
+        f" (worker tests {'on' if have_redis and have_pg else 'skipped'})"
+    )
     print(f"browser:  {chromium or 'none (browser tests skipped)'}")
     if missing:
         print("missing:  " + "; ".join(missing))

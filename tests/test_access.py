@@ -40,7 +40,9 @@ def test_api_member_of_another_family_is_404_like_a_missing_card(family_a, famil
 def test_api_my_family_contains_only_my_family(family_a, family_b):
     family, head = family_a
     other, _ = family_b
-    cards = {m["card_number"] for m in bearer(head.user).get("/api/v1/me/family/").json()["members"]}
+    cards = {
+        m["card_number"] for m in bearer(head.user).get("/api/v1/me/family/").json()["members"]
+    }
     assert cards == set(family.memberships.values_list("participant__card_number", flat=True))
     assert cards.isdisjoint(other.memberships.values_list("participant__card_number", flat=True))
 

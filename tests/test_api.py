@@ -49,9 +49,7 @@ def test_wrong_password_is_401_and_gives_no_token(family_a):
     [("12345", "16"), ("3174013201800001", "32"), ("9999010101800001", "999901"), ("", "")],
 )
 def test_malformed_nik_is_400_with_a_field_error(nik, fragment):
-    response = APIClient().post(
-        "/api/v1/auth/token/", {"nik": nik, "password": "x"}, format="json"
-    )
+    response = APIClient().post("/api/v1/auth/token/", {"nik": nik, "password": "x"}, format="json")
     body = assert_error(response, 400, "VALIDATION_ERROR")
     assert "nik" in body["fields"]
     assert fragment in body["fields"]["nik"][0]
@@ -83,7 +81,9 @@ def test_my_family_lists_every_member_with_status_reason_and_remedy(family_a):
     assert by_card[child.card_number]["nik"] == child.nik[:4] + "********" + child.nik[-4:]
     suspended = by_card[child.card_number]["status"]
     assert (suspended["status"], suspended["reason_code"], suspended["colour"]) == (
-        "PENANGGUHAN", "DUKCAPIL_MISMATCH", "amber",
+        "PENANGGUHAN",
+        "DUKCAPIL_MISMATCH",
+        "amber",
     )
     assert suspended["reason_text"] and suspended["remedy"]
     assert body["monthly_contribution"] == {"amount": 3 * 35_000, "formatted": "Rp105.000"}
@@ -142,8 +142,12 @@ def test_eligibility_on_a_date_before_an_unpaid_month(facility_client):
     from participants.factories import ParticipantFactory
 
     p = ParticipantFactory(paid_through=date(2026, 6, 1))
-    covered = facility_client.get(f"/api/v1/eligibility/?card_number={p.card_number}&date=2026-07-31")
-    lapsed = facility_client.get(f"/api/v1/eligibility/?card_number={p.card_number}&date=2026-08-01")
+    covered = facility_client.get(
+        f"/api/v1/eligibility/?card_number={p.card_number}&date=2026-07-31"
+    )
+    lapsed = facility_client.get(
+        f"/api/v1/eligibility/?card_number={p.card_number}&date=2026-08-01"
+    )
     assert covered.json()["eligible"] is True
     assert (lapsed.json()["eligible"], lapsed.json()["status"]["reason_code"]) == (False, "ARREARS")
 
@@ -159,12 +163,16 @@ def test_eligibility_on_a_date_before_an_unpaid_month(facility_client):
     ],
 )
 def test_eligibility_bad_input_is_400(facility_client, query, field):
-    body = assert_error(facility_client.get(f"/api/v1/eligibility/?{query}"), 400, "VALIDATION_ERROR")
+    body = assert_error(
+        facility_client.get(f"/api/v1/eligibility/?{query}"), 400, "VALIDATION_ERROR"
+    )
     assert field in body["fields"]
 
 
 def test_eligibility_unknown_card_is_404(facility_client):
-    assert_error(facility_client.get("/api/v1/eligibility/?card_number=9999999999999"), 404, "NOT_FOUND")
+    assert_error(
+        facility_client.get("/api/v1/eligibility/?card_number=9999999999999"), 404, "NOT_FOUND"
+    )
 
 
 def test_participants_may_not_call_eligibility(family_a):
@@ -180,10 +188,18 @@ def test_facility_may_not_read_families(facility_client):
 def test_errors_follow_accept_language(family_a):
     _, head = family_a
     client = APIClient()
-    id_body = client.post("/api/v1/auth/token/", {"nik": head.nik, "password": "x"}, format="json",
-                          HTTP_ACCEPT_LANGUAGE="id").json()
-    en_body = client.post("/api/v1/auth/token/", {"nik": head.nik, "password": "x"}, format="json",
-                          HTTP_ACCEPT_LANGUAGE="en").json()
+    id_body = client.post(
+        "/api/v1/auth/token/",
+        {"nik": head.nik, "password": "x"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="id",
+    ).json()
+    en_body = client.post(
+        "/api/v1/auth/token/",
+        {"nik": head.nik, "password": "x"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).json()
     assert en_body["message"] == "Wrong NIK/username or password."
     assert id_body["message"] != en_body["message"]
 
@@ -191,9 +207,15 @@ def test_errors_follow_accept_language(family_a):
 def test_schema_documents_every_endpoint_with_errors(client):
     schema = client.get("/api/schema/?format=json").json()
     paths = schema["paths"]
-    for path in ("/api/v1/auth/token/", "/api/v1/me/family/", "/api/v1/participants/{card_number}/",
-                 "/api/v1/eligibility/"):
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/me/family/",
+        "/api/v1/participants/{card_number}/",
+        "/api/v1/eligibility/",
+    ):
         assert path in paths
     assert {"400", "401", "429"} <= set(paths["/api/v1/auth/token/"]["post"]["responses"])
-    assert {"401", "403", "404"} <= set(paths["/api/v1/participants/{card_number}/"]["get"]["responses"])
+    assert {"401", "403", "404"} <= set(
+        paths["/api/v1/participants/{card_number}/"]["get"]["responses"]
+    )
     assert client.get("/api/docs/").status_code == 200

@@ -1,6 +1,7 @@
 """Nightly status recompute: chunked, idempotent, and run by a real worker in CI."""
 
 import time
+
 import pytest
 from django.utils import timezone
 
@@ -33,8 +34,11 @@ def test_recompute_changes_stale_statuses_once_in_chunks():
 
     assert (first.state, first.total, first.done, first.changed) == ("DONE", 8, 8, 7)
     assert (second.done, second.changed) == (8, 0)
-    assert set(Participant.objects.filter(pk__in=[p.pk for p in people]).values_list(
-        "status", "status_reason")) == {("TIDAK_AKTIF", "ARREARS")}
+    assert set(
+        Participant.objects.filter(pk__in=[p.pk for p in people]).values_list(
+            "status", "status_reason"
+        )
+    ) == {("TIDAK_AKTIF", "ARREARS")}
     assert StatusChange.objects.filter(cause="DAILY_RECOMPUTE").count() == 7
 
 
@@ -73,8 +77,9 @@ def test_recompute_task_runs_on_a_real_worker(celery_worker_process):
     recompute_all_statuses.apply_async(queue=celery_worker_process)
     run = wait_for_job(count=1)
     assert (run.state, run.done, run.changed) == ("DONE", 5, 5)
-    assert set(Participant.objects.filter(pk__in=[p.pk for p in people]).values_list(
-        "status", flat=True)) == {"TIDAK_AKTIF"}
+    assert set(
+        Participant.objects.filter(pk__in=[p.pk for p in people]).values_list("status", flat=True)
+    ) == {"TIDAK_AKTIF"}
 
     # Delivered again (a retry or a duplicate message): nothing new.
     recompute_all_statuses.apply_async(queue=celery_worker_process)

@@ -92,7 +92,9 @@ def test_ppu_arrears_tell_to_ask_the_employer():
 
 
 def test_deceased_wins_over_everything():
-    p = ParticipantFactory(date_of_death=date(2026, 10, 3), registry_hold=RegistryHold.DUPLICATE_NIK)
+    p = ParticipantFactory(
+        date_of_death=date(2026, 10, 3), registry_hold=RegistryHold.DUPLICATE_NIK
+    )
     assert status_of(p, date(2026, 11, 1)) == ("TIDAK_AKTIF", "DECEASED")
     # Before the death the hold applies.
     assert status_of(p, date(2026, 10, 2)) == ("PENANGGUHAN", "DUPLICATE_NIK")
@@ -100,7 +102,10 @@ def test_deceased_wins_over_everything():
 
 @pytest.mark.parametrize(
     ("reason", "expected"),
-    [(CoverageEndReason.SEGMENT_ENDED, "SEGMENT_ENDED"), (CoverageEndReason.PBI_DELISTED, "PBI_DELISTED")],
+    [
+        (CoverageEndReason.SEGMENT_ENDED, "SEGMENT_ENDED"),
+        (CoverageEndReason.PBI_DELISTED, "PBI_DELISTED"),
+    ],
 )
 def test_coverage_end_covers_its_last_day_only(reason, expected):
     p = ParticipantFactory(coverage_end=date(2026, 10, 31), coverage_end_reason=reason)

@@ -16,7 +16,9 @@ def load_regions(apps, schema_editor):
             parts = row["code"].split(".")
             code = "".join(parts)
             parent = "".join(parts[:-1]) or None
-            rows.append(Region(code=code, level=int(row["level"]), name=row["name"], parent_id=parent))
+            rows.append(
+                Region(code=code, level=int(row["level"]), name=row["name"], parent_id=parent)
+            )
     # Parents come before children in the file (sorted by code), but insert by level anyway
     # so the foreign key holds on databases that check it immediately.
     for level in (1, 2, 3):

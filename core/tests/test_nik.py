@@ -19,7 +19,10 @@ def error_of(nik: str) -> ValidationError:
 def test_valid_male_nik_parts():
     parts = parse_nik("3174010101800001")
     assert (parts.district_code, parts.birth_day, parts.birth_month, parts.birth_year_2) == (
-        "317401", 1, 1, 80,
+        "317401",
+        1,
+        1,
+        80,
     )
     assert parts.is_female is False
 
@@ -66,7 +69,9 @@ def test_make_nik_round_trips():
     validate_nik_matches(nik, birth_date=date(2001, 12, 9), is_female=True)
 
 
-@pytest.mark.parametrize(("kk", "code"), [("31740115031000", "kk_format"), ("9999011503100001", "kk_region")])
+@pytest.mark.parametrize(
+    ("kk", "code"), [("31740115031000", "kk_format"), ("9999011503100001", "kk_region")]
+)
 def test_kk_number_checks_digits_and_region(kk, code):
     with pytest.raises(ValidationError) as exc:
         validate_kk_number(kk)

@@ -4,7 +4,5 @@ from .views import FamilyMemberView, MyFamilyView
 
 urlpatterns = [
     path("me/family/", MyFamilyView.as_view(), name="api-my-family"),
-    path(
-        "participants/<str:card_number>/", FamilyMemberView.as_view(), name="api-participant"
-    ),
+    path("participants/<str:card_number>/", FamilyMemberView.as_view(), name="api-participant"),
 ]

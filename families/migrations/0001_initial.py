@@ -7,122 +7,298 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('participants', '0001_initial'),
+        ("core", "0001_initial"),
+        ("participants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FamilyCard',
+            name="FamilyCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True, verbose_name='KK number')),
-                ('address', models.CharField(max_length=255, verbose_name='address')),
-                ('virtual_account', models.CharField(max_length=16, unique=True, verbose_name='virtual account')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='families', to='core.branchoffice', verbose_name='branch office')),
-                ('district', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, to='core.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, unique=True, verbose_name="KK number")),
+                ("address", models.CharField(max_length=255, verbose_name="address")),
+                (
+                    "virtual_account",
+                    models.CharField(max_length=16, unique=True, verbose_name="virtual account"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="families",
+                        to="core.branchoffice",
+                        verbose_name="branch office",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 3},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'family card (KK)',
-                'verbose_name_plural': 'family cards (KK)',
-                'ordering': ['number'],
+                "verbose_name": "family card (KK)",
+                "verbose_name_plural": "family cards (KK)",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyMembership',
+            name="FamilyMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('KEPALA', 'head of family'), ('PASANGAN', 'spouse'), ('ANAK', 'child'), ('LAINNYA', 'other relative')], max_length=10, verbose_name='relationship')),
-                ('is_main', models.BooleanField(default=False, verbose_name='main participant')),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='families.familycard')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("KEPALA", "head of family"),
+                            ("PASANGAN", "spouse"),
+                            ("ANAK", "child"),
+                            ("LAINNYA", "other relative"),
+                        ],
+                        max_length=10,
+                        verbose_name="relationship",
+                    ),
+                ),
+                ("is_main", models.BooleanField(default=False, verbose_name="main participant")),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="families.familycard",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family', 'valid_from', 'id'],
+                "ordering": ["family", "valid_from", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalFamilyCard',
+            name="HistoricalFamilyCard",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, max_length=16, verbose_name='KK number')),
-                ('address', models.CharField(max_length=255, verbose_name='address')),
-                ('virtual_account', models.CharField(db_index=True, max_length=16, verbose_name='virtual account')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('branch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.branchoffice', verbose_name='branch office')),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 3}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(db_index=True, max_length=16, verbose_name="KK number"),
+                ),
+                ("address", models.CharField(max_length=255, verbose_name="address")),
+                (
+                    "virtual_account",
+                    models.CharField(db_index=True, max_length=16, verbose_name="virtual account"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.branchoffice",
+                        verbose_name="branch office",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": 3},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical family card (KK)',
-                'verbose_name_plural': 'historical family cards (KK)',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical family card (KK)",
+                "verbose_name_plural": "historical family cards (KK)",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFamilyMembership',
+            name="HistoricalFamilyMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('KEPALA', 'head of family'), ('PASANGAN', 'spouse'), ('ANAK', 'child'), ('LAINNYA', 'other relative')], max_length=10, verbose_name='relationship')),
-                ('is_main', models.BooleanField(default=False, verbose_name='main participant')),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('family', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='families.familycard')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participants.participant')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("KEPALA", "head of family"),
+                            ("PASANGAN", "spouse"),
+                            ("ANAK", "child"),
+                            ("LAINNYA", "other relative"),
+                        ],
+                        max_length=10,
+                        verbose_name="relationship",
+                    ),
+                ),
+                ("is_main", models.BooleanField(default=False, verbose_name="main participant")),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="families.familycard",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical family membership',
-                'verbose_name_plural': 'historical family memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical family membership",
+                "verbose_name_plural": "historical family memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='familycard',
-            constraint=models.CheckConstraint(condition=models.Q(('number__regex', '^[0-9]{16}$')), name='kk_16_digits'),
+            model_name="familycard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__regex", "^[0-9]{16}$")), name="kk_16_digits"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familycard',
-            constraint=models.CheckConstraint(condition=models.Q(('virtual_account__regex', '^[0-9]{16}$')), name='va_16_digits'),
+            model_name="familycard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("virtual_account__regex", "^[0-9]{16}$")), name="va_16_digits"
+            ),
         ),
         migrations.AddIndex(
-            model_name='familymembership',
-            index=models.Index(condition=models.Q(('valid_to__isnull', True)), fields=['family'], name='current_members_idx'),
+            model_name="familymembership",
+            index=models.Index(
+                condition=models.Q(("valid_to__isnull", True)),
+                fields=["family"],
+                name="current_members_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familymembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('participant',), name='one_current_family_per_participant'),
+            model_name="familymembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_to__isnull", True)),
+                fields=("participant",),
+                name="one_current_family_per_participant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familymembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('relationship', 'KEPALA'), ('valid_to__isnull', True)), fields=('family',), name='one_current_head_per_kk'),
+            model_name="familymembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("relationship", "KEPALA"), ("valid_to__isnull", True)),
+                fields=("family",),
+                name="one_current_head_per_kk",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familymembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_main', True), ('valid_to__isnull', True)), fields=('family',), name='one_current_main_participant_per_family'),
+            model_name="familymembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_main", True), ("valid_to__isnull", True)),
+                fields=("family",),
+                name="one_current_main_participant_per_family",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familymembership',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='membership_ends_after_start'),
+            model_name="familymembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="membership_ends_after_start",
+            ),
         ),
     ]

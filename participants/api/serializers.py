@@ -2,12 +2,23 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.formatting import mask_number, rupiah
 from participants.status import StatusResult
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "amount": {"type": "integer", "description": "whole rupiah"},
+            "formatted": {"type": "string", "example": "Rp150.000"},
+        },
+    }
+)
 class MoneyField(serializers.Field):
     """Money: integer rupiah plus a formatted string (DESIGN.md 5)."""
 

@@ -7,208 +7,634 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('payer', models.CharField(choices=[('STATE', 'central government'), ('REGION', 'regional government'), ('EMPLOYER', 'employer and worker'), ('SELF', 'the participant')], max_length=10)),
+                ("code", models.CharField(max_length=12, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "payer",
+                    models.CharField(
+                        choices=[
+                            ("STATE", "central government"),
+                            ("REGION", "regional government"),
+                            ("EMPLOYER", "employer and worker"),
+                            ("SELF", "the participant"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Facility',
+            name="Facility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('PUSKESMAS', 'Puskesmas'), ('KLINIK', 'clinic'), ('DOKTER', 'family doctor')], max_length=10)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilities', to='core.branchoffice')),
-                ('district', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, to='core.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PUSKESMAS", "Puskesmas"),
+                            ("KLINIK", "clinic"),
+                            ("DOKTER", "family doctor"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facilities",
+                        to="core.branchoffice",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 3},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'FKTP',
-                'verbose_name_plural': 'FKTP',
-                'ordering': ['name'],
+                "verbose_name": "FKTP",
+                "verbose_name_plural": "FKTP",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('card_number', models.CharField(max_length=13, unique=True, verbose_name='card number')),
-                ('nik', models.CharField(blank=True, max_length=16, null=True, verbose_name='NIK')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('birth_place', models.CharField(blank=True, max_length=60, verbose_name='birth place')),
-                ('birth_date', models.DateField(verbose_name='birth date')),
-                ('sex', models.CharField(choices=[('L', 'male'), ('P', 'female')], max_length=1, verbose_name='sex')),
-                ('phone', models.CharField(blank=True, max_length=16, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('care_class', models.PositiveSmallIntegerField(default=3, verbose_name='class')),
-                ('salary', models.PositiveIntegerField(blank=True, null=True)),
-                ('coverage_start', models.DateField(verbose_name='coverage start')),
-                ('coverage_end', models.DateField(blank=True, null=True, verbose_name='coverage end')),
-                ('coverage_end_reason', models.CharField(blank=True, choices=[('SEGMENT_ENDED', 'segment ended'), ('PBI_DELISTED', 'removed from the PBI list')], max_length=16)),
-                ('paid_through', models.DateField(blank=True, null=True, verbose_name='paid through (month)')),
-                ('date_of_death', models.DateField(blank=True, null=True, verbose_name='date of death')),
-                ('registry_hold', models.CharField(blank=True, choices=[('DUKCAPIL_MISMATCH', 'data differs from Dukcapil'), ('DUPLICATE_NIK', 'duplicate NIK'), ('NIK_NOT_FOUND', 'NIK not found at Dukcapil')], max_length=20, verbose_name='verification hold')),
-                ('hold_note', models.CharField(blank=True, max_length=255, verbose_name='hold note')),
-                ('reactivated_on', models.DateField(blank=True, null=True, verbose_name='reactivated on')),
-                ('reactivation_arrears_months', models.PositiveSmallIntegerField(default=0)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('AKTIF', 'AKTIF'), ('TIDAK_AKTIF', 'TIDAK AKTIF'), ('PENANGGUHAN', 'PENANGGUHAN')], default='AKTIF', max_length=12)),
-                ('status_reason', models.CharField(choices=[('ACTIVE', 'active'), ('PAYMENT_DUE', "this month's contribution is due"), ('REACTIVATION_PENALTY', 'service penalty window'), ('ARREARS', 'arrears'), ('NOT_YET_COVERED', 'coverage not started'), ('SEGMENT_ENDED', 'segment ended'), ('PBI_DELISTED', 'removed from the PBI list'), ('DECEASED', 'deceased'), ('DUKCAPIL_MISMATCH', 'data differs from Dukcapil'), ('DUPLICATE_NIK', 'duplicate NIK'), ('NIK_NOT_FOUND', 'NIK not found at Dukcapil'), ('NEWBORN_UNREGISTERED', 'newborn without NIK')], default='ACTIVE', max_length=24)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participants', to='core.branchoffice', verbose_name='branch office')),
-                ('fktp', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='participants.facility', verbose_name='FKTP')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_records', to='participants.participant')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='participant', to=settings.AUTH_USER_MODEL)),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='participants.segment', verbose_name='segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "card_number",
+                    models.CharField(max_length=13, unique=True, verbose_name="card number"),
+                ),
+                ("nik", models.CharField(blank=True, max_length=16, null=True, verbose_name="NIK")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "birth_place",
+                    models.CharField(blank=True, max_length=60, verbose_name="birth place"),
+                ),
+                ("birth_date", models.DateField(verbose_name="birth date")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "male"), ("P", "female")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=16, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("care_class", models.PositiveSmallIntegerField(default=3, verbose_name="class")),
+                ("salary", models.PositiveIntegerField(blank=True, null=True)),
+                ("coverage_start", models.DateField(verbose_name="coverage start")),
+                (
+                    "coverage_end",
+                    models.DateField(blank=True, null=True, verbose_name="coverage end"),
+                ),
+                (
+                    "coverage_end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SEGMENT_ENDED", "segment ended"),
+                            ("PBI_DELISTED", "removed from the PBI list"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "paid_through",
+                    models.DateField(blank=True, null=True, verbose_name="paid through (month)"),
+                ),
+                (
+                    "date_of_death",
+                    models.DateField(blank=True, null=True, verbose_name="date of death"),
+                ),
+                (
+                    "registry_hold",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("DUKCAPIL_MISMATCH", "data differs from Dukcapil"),
+                            ("DUPLICATE_NIK", "duplicate NIK"),
+                            ("NIK_NOT_FOUND", "NIK not found at Dukcapil"),
+                        ],
+                        max_length=20,
+                        verbose_name="verification hold",
+                    ),
+                ),
+                (
+                    "hold_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="hold note"),
+                ),
+                (
+                    "reactivated_on",
+                    models.DateField(blank=True, null=True, verbose_name="reactivated on"),
+                ),
+                ("reactivation_arrears_months", models.PositiveSmallIntegerField(default=0)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("AKTIF", "AKTIF"),
+                            ("TIDAK_AKTIF", "TIDAK AKTIF"),
+                            ("PENANGGUHAN", "PENANGGUHAN"),
+                        ],
+                        default="AKTIF",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(
+                        choices=[
+                            ("ACTIVE", "active"),
+                            ("PAYMENT_DUE", "this month's contribution is due"),
+                            ("REACTIVATION_PENALTY", "service penalty window"),
+                            ("ARREARS", "arrears"),
+                            ("NOT_YET_COVERED", "coverage not started"),
+                            ("SEGMENT_ENDED", "segment ended"),
+                            ("PBI_DELISTED", "removed from the PBI list"),
+                            ("DECEASED", "deceased"),
+                            ("DUKCAPIL_MISMATCH", "data differs from Dukcapil"),
+                            ("DUPLICATE_NIK", "duplicate NIK"),
+                            ("NIK_NOT_FOUND", "NIK not found at Dukcapil"),
+                            ("NEWBORN_UNREGISTERED", "newborn without NIK"),
+                        ],
+                        default="ACTIVE",
+                        max_length=24,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participants",
+                        to="core.branchoffice",
+                        verbose_name="branch office",
+                    ),
+                ),
+                (
+                    "fktp",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="participants.facility",
+                        verbose_name="FKTP",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_records",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="participant",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="participants.segment",
+                        verbose_name="segment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
-                'ordering': ['card_number'],
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
+                "ordering": ["card_number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalParticipant',
+            name="HistoricalParticipant",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('card_number', models.CharField(db_index=True, max_length=13, verbose_name='card number')),
-                ('nik', models.CharField(blank=True, max_length=16, null=True, verbose_name='NIK')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('birth_place', models.CharField(blank=True, max_length=60, verbose_name='birth place')),
-                ('birth_date', models.DateField(verbose_name='birth date')),
-                ('sex', models.CharField(choices=[('L', 'male'), ('P', 'female')], max_length=1, verbose_name='sex')),
-                ('phone', models.CharField(blank=True, max_length=16, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('care_class', models.PositiveSmallIntegerField(default=3, verbose_name='class')),
-                ('salary', models.PositiveIntegerField(blank=True, null=True)),
-                ('coverage_start', models.DateField(verbose_name='coverage start')),
-                ('coverage_end', models.DateField(blank=True, null=True, verbose_name='coverage end')),
-                ('coverage_end_reason', models.CharField(blank=True, choices=[('SEGMENT_ENDED', 'segment ended'), ('PBI_DELISTED', 'removed from the PBI list')], max_length=16)),
-                ('paid_through', models.DateField(blank=True, null=True, verbose_name='paid through (month)')),
-                ('date_of_death', models.DateField(blank=True, null=True, verbose_name='date of death')),
-                ('registry_hold', models.CharField(blank=True, choices=[('DUKCAPIL_MISMATCH', 'data differs from Dukcapil'), ('DUPLICATE_NIK', 'duplicate NIK'), ('NIK_NOT_FOUND', 'NIK not found at Dukcapil')], max_length=20, verbose_name='verification hold')),
-                ('hold_note', models.CharField(blank=True, max_length=255, verbose_name='hold note')),
-                ('reactivated_on', models.DateField(blank=True, null=True, verbose_name='reactivated on')),
-                ('reactivation_arrears_months', models.PositiveSmallIntegerField(default=0)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('branch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.branchoffice', verbose_name='branch office')),
-                ('fktp', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participants.facility', verbose_name='FKTP')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participants.participant')),
-                ('segment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participants.segment', verbose_name='segment')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "card_number",
+                    models.CharField(db_index=True, max_length=13, verbose_name="card number"),
+                ),
+                ("nik", models.CharField(blank=True, max_length=16, null=True, verbose_name="NIK")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "birth_place",
+                    models.CharField(blank=True, max_length=60, verbose_name="birth place"),
+                ),
+                ("birth_date", models.DateField(verbose_name="birth date")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "male"), ("P", "female")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=16, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("care_class", models.PositiveSmallIntegerField(default=3, verbose_name="class")),
+                ("salary", models.PositiveIntegerField(blank=True, null=True)),
+                ("coverage_start", models.DateField(verbose_name="coverage start")),
+                (
+                    "coverage_end",
+                    models.DateField(blank=True, null=True, verbose_name="coverage end"),
+                ),
+                (
+                    "coverage_end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SEGMENT_ENDED", "segment ended"),
+                            ("PBI_DELISTED", "removed from the PBI list"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "paid_through",
+                    models.DateField(blank=True, null=True, verbose_name="paid through (month)"),
+                ),
+                (
+                    "date_of_death",
+                    models.DateField(blank=True, null=True, verbose_name="date of death"),
+                ),
+                (
+                    "registry_hold",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("DUKCAPIL_MISMATCH", "data differs from Dukcapil"),
+                            ("DUPLICATE_NIK", "duplicate NIK"),
+                            ("NIK_NOT_FOUND", "NIK not found at Dukcapil"),
+                        ],
+                        max_length=20,
+                        verbose_name="verification hold",
+                    ),
+                ),
+                (
+                    "hold_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="hold note"),
+                ),
+                (
+                    "reactivated_on",
+                    models.DateField(blank=True, null=True, verbose_name="reactivated on"),
+                ),
+                ("reactivation_arrears_months", models.PositiveSmallIntegerField(default=0)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.branchoffice",
+                        verbose_name="branch office",
+                    ),
+                ),
+                (
+                    "fktp",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participants.facility",
+                        verbose_name="FKTP",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participants.segment",
+                        verbose_name="segment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participant',
-                'verbose_name_plural': 'historical participants',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participant",
+                "verbose_name_plural": "historical participants",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ContributionRate',
+            name="ContributionRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('care_class', models.PositiveSmallIntegerField(default=0)),
-                ('valid_from', models.DateField()),
-                ('monthly_amount', models.PositiveIntegerField(blank=True, null=True)),
-                ('participant_amount', models.PositiveIntegerField(blank=True, null=True)),
-                ('salary_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('salary_ceiling', models.PositiveIntegerField(blank=True, null=True)),
-                ('regulation', models.CharField(blank=True, max_length=100)),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rates', to='participants.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("care_class", models.PositiveSmallIntegerField(default=0)),
+                ("valid_from", models.DateField()),
+                ("monthly_amount", models.PositiveIntegerField(blank=True, null=True)),
+                ("participant_amount", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "salary_percent",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                ("salary_ceiling", models.PositiveIntegerField(blank=True, null=True)),
+                ("regulation", models.CharField(blank=True, max_length=100)),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rates",
+                        to="participants.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['segment', 'care_class', '-valid_from'],
+                "ordering": ["segment", "care_class", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(db_index=True)),
-                ('old_status', models.CharField(blank=True, choices=[('AKTIF', 'AKTIF'), ('TIDAK_AKTIF', 'TIDAK AKTIF'), ('PENANGGUHAN', 'PENANGGUHAN')], max_length=12)),
-                ('old_reason', models.CharField(blank=True, choices=[('ACTIVE', 'active'), ('PAYMENT_DUE', "this month's contribution is due"), ('REACTIVATION_PENALTY', 'service penalty window'), ('ARREARS', 'arrears'), ('NOT_YET_COVERED', 'coverage not started'), ('SEGMENT_ENDED', 'segment ended'), ('PBI_DELISTED', 'removed from the PBI list'), ('DECEASED', 'deceased'), ('DUKCAPIL_MISMATCH', 'data differs from Dukcapil'), ('DUPLICATE_NIK', 'duplicate NIK'), ('NIK_NOT_FOUND', 'NIK not found at Dukcapil'), ('NEWBORN_UNREGISTERED', 'newborn without NIK')], max_length=24)),
-                ('status', models.CharField(choices=[('AKTIF', 'AKTIF'), ('TIDAK_AKTIF', 'TIDAK AKTIF'), ('PENANGGUHAN', 'PENANGGUHAN')], max_length=12)),
-                ('reason', models.CharField(choices=[('ACTIVE', 'active'), ('PAYMENT_DUE', "this month's contribution is due"), ('REACTIVATION_PENALTY', 'service penalty window'), ('ARREARS', 'arrears'), ('NOT_YET_COVERED', 'coverage not started'), ('SEGMENT_ENDED', 'segment ended'), ('PBI_DELISTED', 'removed from the PBI list'), ('DECEASED', 'deceased'), ('DUKCAPIL_MISMATCH', 'data differs from Dukcapil'), ('DUPLICATE_NIK', 'duplicate NIK'), ('NIK_NOT_FOUND', 'NIK not found at Dukcapil'), ('NEWBORN_UNREGISTERED', 'newborn without NIK')], max_length=24)),
-                ('cause', models.CharField(choices=[('REGISTRATION', 'registration'), ('DAILY_RECOMPUTE', 'daily status check (month end, penalty window)'), ('PAYMENT', 'payment confirmed'), ('STAFF_CORRECTION', 'data corrected by branch staff'), ('DUKCAPIL_SYNC', 'Dukcapil data sync'), ('FAMILY_CHANGE', 'family card change')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=255)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(db_index=True)),
+                (
+                    "old_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("AKTIF", "AKTIF"),
+                            ("TIDAK_AKTIF", "TIDAK AKTIF"),
+                            ("PENANGGUHAN", "PENANGGUHAN"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "old_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ACTIVE", "active"),
+                            ("PAYMENT_DUE", "this month's contribution is due"),
+                            ("REACTIVATION_PENALTY", "service penalty window"),
+                            ("ARREARS", "arrears"),
+                            ("NOT_YET_COVERED", "coverage not started"),
+                            ("SEGMENT_ENDED", "segment ended"),
+                            ("PBI_DELISTED", "removed from the PBI list"),
+                            ("DECEASED", "deceased"),
+                            ("DUKCAPIL_MISMATCH", "data differs from Dukcapil"),
+                            ("DUPLICATE_NIK", "duplicate NIK"),
+                            ("NIK_NOT_FOUND", "NIK not found at Dukcapil"),
+                            ("NEWBORN_UNREGISTERED", "newborn without NIK"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("AKTIF", "AKTIF"),
+                            ("TIDAK_AKTIF", "TIDAK AKTIF"),
+                            ("PENANGGUHAN", "PENANGGUHAN"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("ACTIVE", "active"),
+                            ("PAYMENT_DUE", "this month's contribution is due"),
+                            ("REACTIVATION_PENALTY", "service penalty window"),
+                            ("ARREARS", "arrears"),
+                            ("NOT_YET_COVERED", "coverage not started"),
+                            ("SEGMENT_ENDED", "segment ended"),
+                            ("PBI_DELISTED", "removed from the PBI list"),
+                            ("DECEASED", "deceased"),
+                            ("DUKCAPIL_MISMATCH", "data differs from Dukcapil"),
+                            ("DUPLICATE_NIK", "duplicate NIK"),
+                            ("NIK_NOT_FOUND", "NIK not found at Dukcapil"),
+                            ("NEWBORN_UNREGISTERED", "newborn without NIK"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "cause",
+                    models.CharField(
+                        choices=[
+                            ("REGISTRATION", "registration"),
+                            ("DAILY_RECOMPUTE", "daily status check (month end, penalty window)"),
+                            ("PAYMENT", "payment confirmed"),
+                            ("STAFF_CORRECTION", "data corrected by branch staff"),
+                            ("DUKCAPIL_SYNC", "Dukcapil data sync"),
+                            ("FAMILY_CHANGE", "family card change"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['nik'], name='participant_nik_idx'),
+            model_name="participant",
+            index=models.Index(fields=["nik"], name="participant_nik_idx"),
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['branch', 'status'], name='participant_branch_status_idx'),
+            model_name="participant",
+            index=models.Index(fields=["branch", "status"], name="participant_branch_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('nik__isnull', False), ('retired_at__isnull', True)), fields=('nik',), name='unique_nik_among_live_participants'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("nik__isnull", False), ("retired_at__isnull", True)),
+                fields=("nik",),
+                name="unique_nik_among_live_participants",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('card_number__regex', '^[0-9]{13}$')), name='card_number_13_digits'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("card_number__regex", "^[0-9]{13}$")),
+                name="card_number_13_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('nik__isnull', True), ('nik__regex', '^[0-9]{16}$'), _connector='OR'), name='nik_16_digits'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("nik__isnull", True), ("nik__regex", "^[0-9]{16}$"), _connector="OR"
+                ),
+                name="nik_16_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('care_class__gte', 1), ('care_class__lte', 3)), name='care_class_1_to_3'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("care_class__gte", 1), ("care_class__lte", 3)),
+                name="care_class_1_to_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('coverage_end__isnull', True), ('coverage_end__gte', models.F('coverage_start')), _connector='OR'), name='coverage_end_after_start'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("coverage_end__isnull", True),
+                    ("coverage_end__gte", models.F("coverage_start")),
+                    _connector="OR",
+                ),
+                name="coverage_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['L', 'P'])), name='sex_l_or_p'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["L", "P"])), name="sex_l_or_p"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contributionrate',
-            constraint=models.UniqueConstraint(fields=('segment', 'care_class', 'valid_from'), name='one_rate_per_start'),
+            model_name="contributionrate",
+            constraint=models.UniqueConstraint(
+                fields=("segment", "care_class", "valid_from"), name="one_rate_per_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contributionrate',
-            constraint=models.CheckConstraint(condition=models.Q(('care_class__gte', 0), ('care_class__lte', 3)), name='rate_class_0_to_3'),
+            model_name="contributionrate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("care_class__gte", 0), ("care_class__lte", 3)),
+                name="rate_class_0_to_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contributionrate',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_amount__isnull', False), ('salary_percent__isnull', False), _connector='OR'), name='rate_has_amount_or_percent'),
+            model_name="contributionrate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("monthly_amount__isnull", False),
+                    ("salary_percent__isnull", False),
+                    _connector="OR",
+                ),
+                name="rate_has_amount_or_percent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statuschange',
-            index=models.Index(fields=['participant', '-changed_at'], name='statuschange_p_idx'),
+            model_name="statuschange",
+            index=models.Index(fields=["participant", "-changed_at"], name="statuschange_p_idx"),
         ),
     ]

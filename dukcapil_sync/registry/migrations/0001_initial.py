@@ -6,73 +6,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RegistryFamilyCard',
+            name="RegistryFamilyCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kk_number', models.CharField(max_length=16, unique=True, verbose_name='KK number')),
-                ('address', models.TextField()),
-                ('district_code', models.CharField(max_length=6)),
-                ('head_nik', models.CharField(blank=True, max_length=16)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kk_number",
+                    models.CharField(max_length=16, unique=True, verbose_name="KK number"),
+                ),
+                ("address", models.TextField()),
+                ("district_code", models.CharField(max_length=6)),
+                ("head_nik", models.CharField(blank=True, max_length=16)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['kk_number'],
+                "ordering": ["kk_number"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('nik', models.CharField(max_length=16, primary_key=True, serialize=False, verbose_name='NIK')),
-                ('name', models.CharField(max_length=200)),
-                ('birth_place', models.CharField(max_length=100)),
-                ('birth_date', models.DateField()),
-                ('sex', models.CharField(choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1)),
-                ('address', models.TextField()),
-                ('religion', models.CharField(blank=True, max_length=30)),
-                ('is_alive', models.BooleanField(default=True)),
-                ('date_of_death', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "nik",
+                    models.CharField(
+                        max_length=16, primary_key=True, serialize=False, verbose_name="NIK"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("birth_place", models.CharField(max_length=100)),
+                ("birth_date", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")], max_length=1
+                    ),
+                ),
+                ("address", models.TextField()),
+                ("religion", models.CharField(blank=True, max_length=30)),
+                ("is_alive", models.BooleanField(default=True)),
+                ("date_of_death", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['nik'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sex__in', ['L', 'P'])), name='registry_person_sex'), models.CheckConstraint(condition=models.Q(models.Q(('date_of_death__isnull', True), ('is_alive', True)), models.Q(('date_of_death__isnull', False), ('is_alive', False)), _connector='OR'), name='registry_person_death_consistent')],
+                "ordering": ["nik"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sex__in", ["L", "P"])), name="registry_person_sex"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("date_of_death__isnull", True), ("is_alive", True)),
+                            models.Q(("date_of_death__isnull", False), ("is_alive", False)),
+                            _connector="OR",
+                        ),
+                        name="registry_person_death_consistent",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RegistrySettings',
+            name="RegistrySettings",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('latency_ms', models.PositiveIntegerField(default=0)),
-                ('error_rate', models.FloatField(default=0.0, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)])),
-                ('outage', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("latency_ms", models.PositiveIntegerField(default=0)),
+                (
+                    "error_rate",
+                    models.FloatField(
+                        default=0.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                    ),
+                ),
+                ("outage", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': 'registry settings',
-                'verbose_name_plural': 'registry settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='registry_settings_singleton'), models.CheckConstraint(condition=models.Q(('error_rate__gte', 0.0), ('error_rate__lte', 1.0)), name='registry_settings_error_rate_range')],
+                "verbose_name": "registry settings",
+                "verbose_name_plural": "registry settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="registry_settings_singleton"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("error_rate__gte", 0.0), ("error_rate__lte", 1.0)),
+                        name="registry_settings_error_rate_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RegistryMembership',
+            name="RegistryMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('KEPALA', 'Kepala keluarga'), ('PASANGAN', 'Suami/istri'), ('ANAK', 'Anak'), ('LAINNYA', 'Lainnya')], max_length=10)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('family_card', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='dukcapil_registry.registryfamilycard')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='dukcapil_registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("KEPALA", "Kepala keluarga"),
+                            ("PASANGAN", "Suami/istri"),
+                            ("ANAK", "Anak"),
+                            ("LAINNYA", "Lainnya"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "family_card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="dukcapil_registry.registryfamilycard",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="dukcapil_registry.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_card', 'valid_from', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('person',), name='registry_one_current_membership_per_person'), models.CheckConstraint(condition=models.Q(('relationship__in', ['KEPALA', 'PASANGAN', 'ANAK', 'LAINNYA'])), name='registry_membership_relationship'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='registry_membership_dates_ordered')],
+                "ordering": ["family_card", "valid_from", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("valid_to__isnull", True)),
+                        fields=("person",),
+                        name="registry_one_current_membership_per_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("relationship__in", ["KEPALA", "PASANGAN", "ANAK", "LAINNYA"])
+                        ),
+                        name="registry_membership_relationship",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="registry_membership_dates_ordered",
+                    ),
+                ],
             },
         ),
     ]

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--families", type=int, default=0,
+            "--families",
+            type=int,
+            default=0,
             help="Also make sure N synthetic families exist (bulk inserts, for benchmarks).",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed for --families.")
@@ -32,4 +34,6 @@ class Command(BaseCommand):
                 count=options["families"], seed=options["seed"], progress=progress
             )
             self.stdout.write(f"synthetic families created: {made}")
-        self.stdout.write(self.style.SUCCESS(f"seed_demo done in {time.monotonic() - started:.1f}s"))
+        self.stdout.write(
+            self.style.SUCCESS(f"seed_demo done in {time.monotonic() - started:.1f}s")
+        )
