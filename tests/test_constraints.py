@@ -54,7 +54,13 @@ def test_a_participant_has_one_current_family_and_dated_history():
     assert refused(lambda: FamilyMembershipFactory(participant=person))
     old.valid_to = date(2026, 10, 31)
     old.save()
-    assert not refused(lambda: FamilyMembershipFactory(participant=person, valid_from=date(2026, 11, 1)))
-    assert refused(lambda: FamilyMembershipFactory(
-        participant=ParticipantFactory(), valid_from=date(2026, 11, 1), valid_to=date(2026, 10, 1)
-    ))
+    assert not refused(
+        lambda: FamilyMembershipFactory(participant=person, valid_from=date(2026, 11, 1))
+    )
+    assert refused(
+        lambda: FamilyMembershipFactory(
+            participant=ParticipantFactory(),
+            valid_from=date(2026, 11, 1),
+            valid_to=date(2026, 10, 1),
+        )
+    )
