@@ -1,5 +1,6 @@
 """Root fixtures and service checks shared by every test module."""
 
+import importlib
 import os
 import shutil
 import socket
@@ -70,6 +71,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, reason in reasons.items():
             if reason and item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# Data that migrations load (regions, segments, rates, the staff group). Transactional tests
+# end with a flush that empties every table, so they load it again first.
+_REFERENCE_LOADERS = [
+    ("core.migrations.0002_load_regions", "load_regions"),
+    ("participants.migrations.0002_segments_and_rates", "load"),
+    ("core.migrations.0003_staff_group", "create_group"),
+]
+
+
+def ensure_reference_data() -> None:
+    from django.apps import apps
+
+    from core.models import Region
+
+    if Region.objects.exists():
+        return
+    for module, function in _REFERENCE_LOADERS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
 
 
 @pytest.fixture
