@@ -13,7 +13,7 @@ class LoginForm(AuthenticationForm):
 
     username = forms.CharField(
         label="NIK",
-        max_length=16,
+        max_length=40,
         widget=forms.TextInput(
             attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "username"}
         ),
@@ -26,7 +26,8 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean_username(self) -> str:
-        nik = self.cleaned_data["username"].strip()
+        # People copy the NIK from the KTP with spaces or dots between the groups.
+        nik = "".join(ch for ch in self.cleaned_data["username"] if ch not in " .-")
         try:
             validate_nik(nik)
         except ValidationError as exc:

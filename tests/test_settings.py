@@ -12,8 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in {"FAST_PASSWORD_HASHER", "SECRET_KEY"}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -38,7 +42,8 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_passwords_are_hashed_with_argon2_in_production():
     result = run_manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.contrib.auth.hashers import make_password; print(make_password('x')[:7])",
         **PRODUCTION,
     )
