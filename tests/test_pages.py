@@ -218,3 +218,30 @@ def test_nik_typed_with_spaces_as_on_the_ktp_is_accepted(client, family_a, passw
     response = client.post(reverse("login"), {"username": spaced, "password": password})
     assert response.status_code == 302
     assert response["Location"] == reverse("families:family")
+
+
+@pytest.mark.django_db
+def test_login_page_locks_after_repeated_failures_and_says_when_to_retry(
+    client, family_a, password, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    _, head = family_a
+    for _ in range(3):
+        client.post(reverse("login"), {"username": head.nik, "password": "salah"})
+    response = client.post(reverse("login"), {"username": head.nik, "password": password})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert "15 menit" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_lockout_is_also_per_ip_address(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    from tests.conftest import make_family
+
+    heads = [make_family(1)[1] for _ in range(4)]
+    for head in heads[:3]:  # three different accounts from one address
+        client.post(reverse("login"), {"username": head.nik, "password": "salah"})
+    response = client.post(reverse("login"), {"username": heads[3].nik, "password": DEMO_PASSWORD})
+    assert response.status_code == 429
