@@ -1,5 +1,6 @@
 """Family reads shared by the Info Peserta pages and the API, with a fixed number of queries
-whatever the family's size (one for the caller, one for the members, one for the rates)."""
+whatever the family's size (one for the family's members found through the caller, one for
+the rates)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,15 +8,11 @@ from datetime import date
 from django.db.models import QuerySet
 
 from core.models import User
-from participants.models import Participant, Reason
+from participants.models import Participant
 from participants.selectors import rate_table
-from participants.status import PaymentUnit, StatusResult, derive_status
+from participants.status import PaymentUnit, StatusResult, derive_status, is_billed
 
 from .models import FamilyCard, FamilyMembership
-
-# Members for whom the family no longer pays.
-_NOT_BILLED = {Reason.DECEASED, Reason.SEGMENT_ENDED, Reason.PBI_DELISTED}
-
 
 @dataclass(frozen=True)
 class MemberView:
@@ -45,10 +42,13 @@ def current_memberships() -> QuerySet[FamilyMembership]:
     return FamilyMembership.objects.filter(valid_to__isnull=True)
 
 
-def _member_rows(family_id: int) -> list[FamilyMembership]:
+def _family_rows(**viewer: object) -> list[FamilyMembership]:
+    """Current members of the family whose current member matches `viewer`, in one query:
+    the viewer's own membership and the family's members are found by the same join."""
+    in_family_of = {f"family__memberships__{k}": v for k, v in viewer.items()}
     return list(
         current_memberships()
-        .filter(family_id=family_id)
+        .filter(family__memberships__valid_to__isnull=True, **in_family_of)
         .select_related(
             "participant__segment", "participant__fktp", "participant__branch", "family"
         )
@@ -56,27 +56,27 @@ def _member_rows(family_id: int) -> list[FamilyMembership]:
     )
 
 
-def family_view_for_participant(*, participant: Participant, on: date) -> FamilyView | None:
-    membership = current_memberships().filter(participant=participant).only("family_id").first()
-    if membership is None:
-        return None
-    rows = _member_rows(membership.family_id)
-    if not rows:
-        return None
+def _family_view(rows: list[FamilyMembership], *, on: date, viewer: Participant) -> FamilyView:
     family = rows[0].family
     rates = rate_table(on=on)
     # A PBPU/BP family pays one bill for every member still covered (DESIGN.md 4.4).
-    probes = [(m, derive_status(m.participant, on=on)) for m in rows]
     monthly = sum(
-        rates.monthly_payable(m.participant) for m, s in probes if s.reason not in _NOT_BILLED
+        rates.monthly_payable(m.participant) for m in rows if is_billed(m.participant, on=on)
     )
     unit = PaymentUnit(monthly_amount=monthly, virtual_account=family.virtual_account)
     members = [
         MemberView(m, m.participant, derive_status(m.participant, on=on, payment_unit=unit))
         for m in rows
     ]
-    viewer = next((m.participant for m in rows if m.participant.pk == participant.pk), participant)
     return FamilyView(family=family, members=members, payment_unit=unit, on=on, viewer=viewer)
+
+
+def family_view_for_participant(*, participant: Participant, on: date) -> FamilyView | None:
+    rows = _family_rows(participant=participant)
+    if not rows:
+        return None
+    viewer = next((m.participant for m in rows if m.participant.pk == participant.pk), participant)
+    return _family_view(rows, on=on, viewer=viewer)
 
 
 def participant_of_user(*, user: User) -> Participant | None:
@@ -90,10 +90,14 @@ def participant_of_user(*, user: User) -> Participant | None:
 
 
 def family_view_for_user(*, user: User, on: date) -> FamilyView | None:
-    participant = participant_of_user(user=user)
-    if participant is None:
+    """The caller's own family: the only family a participant can reach."""
+    if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
         return None
-    return family_view_for_participant(participant=participant, on=on)
+    rows = _family_rows(participant__user_id=user.pk, participant__retired_at__isnull=True)
+    if not rows:
+        return None
+    viewer = next(m.participant for m in rows if m.participant.user_id == user.pk)
+    return _family_view(rows, on=on, viewer=viewer)
 
 
 def families_for_staff(*, user: User) -> QuerySet[FamilyCard]:

@@ -92,6 +92,16 @@ def arrears_months(participant: Participant, *, on: date) -> int:
     return max(0, month_index(on) - last_paid - 1)
 
 
+def is_billed(participant: Participant, *, on: date) -> bool:
+    """Whether the family still pays for this member on `on`: not after death or the end of
+    coverage (the same facts that make derive_status answer DECEASED, SEGMENT_ENDED or
+    PBI_DELISTED)."""
+    p = participant
+    if p.date_of_death and p.date_of_death <= on:
+        return False
+    return not (p.coverage_end and p.coverage_end < on)
+
+
 def penalty_amount(*, inacbg_cost: int, months_in_arrears: int) -> int:
     """Denda pelayanan for one inpatient stay (Perpres 64/2020 Pasal 42(5))."""
     months = min(months_in_arrears, PENALTY_MONTHS_CAP)
