@@ -624,6 +624,18 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--logins", type=int, default=20, help="sequential logins to time")
+    parser.add_argument(
+        "--sync-participants",
+        type=int,
+        default=100_000,
+        help="Dukcapil full-sync benchmark size (bench/sync.py); 0 skips it",
+    )
+    parser.add_argument(
+        "--payment-reactivations",
+        type=int,
+        default=10_000,
+        help="payments benchmark size (bench/payments.py); 0 skips it",
+    )
     args = parser.parse_args()
     duration = max(1, min(args.duration, MAX_DURATION))
 
@@ -754,6 +766,31 @@ def main() -> None:
         f"participants): median {queries['median']:g}, min {queries['min']}, max "
         f"{queries['max']}; by family size {queries['by_family_size']}",
     ]
+    if args.sync_participants:
+        # Dukcapil full sync (bench/sync.py): on a copy of this database, which needs no
+        # other session on it.
+        from django.db import connections
+        from sync import run_sync_bench
+
+        connections.close_all()
+        lines += run_sync_bench(
+            database_url=args.database_url, participants=args.sync_participants, log=log
+        )
+    if args.payment_reactivations:
+        # Payments (bench/payments.py): billing, reactivations and notification to AKTIF
+        # through a Celery worker; it leaves the database as it found it. Loaded by path:
+        # "payments" is also the Django app's name.
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            "bench_payments", ROOT / "bench" / "payments.py"
+        )
+        bench_payments = importlib.util.module_from_spec(spec)
+        sys.modules["bench_payments"] = bench_payments
+        spec.loader.exec_module(bench_payments)
+        lines += bench_payments.report_lines(
+            bench_payments.run(env=env, log=log, reactivations=args.payment_reactivations)
+        )
     text = "\n".join(lines) + "\n"
     print()
     print(text)

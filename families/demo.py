@@ -452,6 +452,7 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     _seed_duplicate_record(segments=segments, facilities=facilities, branches=branches)
     log(f"demo families created: {created} (of {len(demo_families(today))})")
     _seed_registry(today=today, log=log)
+    _seed_payments(today=today, log=log)
 
 
 def _seed_duplicate_record(*, segments, facilities, branches) -> None:
@@ -522,3 +523,14 @@ def demo_logins(today: date | None = None) -> list[tuple[str, str]]:
         (next(m.nik for m in f.members if m.login), f.story)
         for f in demo_families(today or timezone.localdate())
     ]
+
+
+def _seed_payments(*, today: date, log: Callable[[str], None]) -> None:
+    """Bills of the demo families' unpaid months and the demo payment channels. Payments
+    depends on families, never the reverse: imported here, at run time, like the registry."""
+    try:
+        from payments.demo import seed_demo_payments
+    except ImportError:  # payments not installed in this deployment
+        log("payments: not installed, skipped")
+        return
+    seed_demo_payments(kk_numbers=[f.kk_number for f in demo_families(today)], today=today, log=log)

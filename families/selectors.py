@@ -14,6 +14,7 @@ from participants.status import PaymentUnit, StatusResult, derive_status, is_bil
 
 from .models import FamilyCard, FamilyMembership
 
+
 @dataclass(frozen=True)
 class MemberView:
     membership: FamilyMembership

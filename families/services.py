@@ -1,16 +1,18 @@
 """Writes to family cards and membership."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.errors import DomainError, ValidationFailed
-from core.models import BranchOffice, Region
+from core.models import BranchOffice, Region, User
 from core.nik import validate_kk_number
 from participants.models import Participant
+from participants.services import participant_register
 
 from .models import FamilyCard, FamilyMembership, Relationship
 
@@ -69,4 +71,181 @@ def family_members_set(
                 for p, rel in members
             ],
             FamilyMembership,
+        )
+
+
+# --- Membership changes that follow the Dukcapil registry (called by dukcapil_sync) ---------
+
+
+def _current_membership(participant: Participant) -> FamilyMembership | None:
+    return (
+        FamilyMembership.objects.select_for_update()
+        .filter(participant=participant, valid_to__isnull=True)
+        .first()
+    )
+
+
+def _end_membership(membership: FamilyMembership, *, on: date, reason: str, actor: User | None):
+    # The last day in the old family is the day before the change (at least its first day).
+    membership.valid_to = max(membership.valid_from, on - timedelta(days=1))
+    was_main = membership.is_main
+    membership.is_main = False
+    membership._change_reason = reason[:100]  # type: ignore[attr-defined]
+    membership._history_user = actor  # type: ignore[attr-defined]
+    membership.save()
+    if was_main:
+        _choose_new_main(family=membership.family, reason=reason, actor=actor)
+
+
+def _choose_new_main(*, family: FamilyCard, reason: str, actor: User | None) -> None:
+    remaining = list(
+        FamilyMembership.objects.select_for_update()
+        .select_related("participant")
+        .filter(family=family, valid_to__isnull=True)
+    )
+    if not remaining:
+        return
+    main = main_participant_choose(members=[(m.participant, m.relationship) for m in remaining])
+    chosen = next(m for m in remaining if m.participant_id == main.pk)
+    chosen.is_main = True
+    chosen._change_reason = reason[:100]  # type: ignore[attr-defined]
+    chosen._history_user = actor  # type: ignore[attr-defined]
+    chosen.save()
+
+
+def _join(
+    *,
+    family: FamilyCard,
+    participant: Participant,
+    relationship: str,
+    on: date,
+    reason: str,
+    actor: User | None,
+) -> FamilyMembership:
+    current = FamilyMembership.objects.select_for_update().filter(
+        family=family, valid_to__isnull=True
+    )
+    # One current head per KK: if ours still lists another head, the newcomer joins as an
+    # other relative until that head's own difference is settled.
+    if (
+        relationship == Relationship.HEAD
+        and current.filter(relationship=Relationship.HEAD).exists()
+    ):
+        relationship = Relationship.OTHER
+    membership = FamilyMembership(
+        family=family,
+        participant=participant,
+        relationship=relationship,
+        is_main=not current.filter(is_main=True).exists(),
+        valid_from=on,
+    )
+    membership._change_reason = reason[:100]  # type: ignore[attr-defined]
+    membership._history_user = actor  # type: ignore[attr-defined]
+    membership.save()
+    return membership
+
+
+def family_member_move(
+    *,
+    participant: Participant,
+    to_number: str,
+    relationship: str,
+    address: str,
+    district_code: str,
+    on: date,
+    actor: User | None,
+    reason: str,
+) -> FamilyMembership:
+    """Move a participant to the KK the registry lists them on: the old membership ends, a
+    new one starts (the KK is created from the registry's data if we do not have it yet)."""
+    with transaction.atomic():
+        current = _current_membership(participant)
+        if current is not None and current.family.number == to_number:
+            raise DomainError(_("Already a member of this KK."), code="ALREADY_MEMBER")
+        family = FamilyCard.objects.filter(number=to_number).first()
+        if family is None:
+            district = Region.objects.filter(
+                code=district_code, level=Region.Level.DISTRICT
+            ).first()
+            if district is None and current is not None:
+                district = current.family.district
+            if district is None:
+                raise DomainError(_("The new KK's district is unknown."), code="UNKNOWN_DISTRICT")
+            family = family_card_create(
+                number=to_number,
+                branch=participant.branch,
+                district=district,
+                address=address[:255] or (current.family.address if current else "-"),
+            )
+        if current is not None:
+            _end_membership(current, on=on, reason=reason, actor=actor)
+        return _join(
+            family=family,
+            participant=participant,
+            relationship=relationship,
+            on=on,
+            reason=reason,
+            actor=actor,
+        )
+
+
+def family_member_leave(
+    *, participant: Participant, on: date, actor: User | None, reason: str
+) -> None:
+    """End a participant's current membership (a retired duplicate leaves its family)."""
+    with transaction.atomic():
+        current = _current_membership(participant)
+        if current is not None:
+            _end_membership(current, on=on, reason=reason, actor=actor)
+
+
+def family_member_register(
+    *,
+    family: FamilyCard,
+    nik: str | None,
+    name: str,
+    birth_place: str,
+    birth_date: date,
+    sex: str,
+    relationship: str,
+    on: date,
+    actor: User | None,
+    reason: str,
+) -> FamilyMembership:
+    """Register a new member of a family (a newborn or another member Dukcapil lists on the
+    KK). Segment, class and FKTP follow the main participant (DESIGN.md 4.5); so does the
+    month paid through, since the family pays one bill (assumption: the new member is billed
+    from the next bill on). A newborn within 28 days is covered from birth."""
+    with transaction.atomic():
+        main = (
+            FamilyMembership.objects.select_related("participant")
+            .filter(family=family, valid_to__isnull=True, is_main=True)
+            .first()
+        )
+        if main is None:
+            raise DomainError(_("The family has no main participant."), code="NO_MAIN_PARTICIPANT")
+        head = main.participant
+        newborn = on - birth_date <= timedelta(days=28)
+        participant = participant_register(
+            nik=nik,
+            name=name,
+            birth_place=birth_place,
+            birth_date=birth_date,
+            sex=sex,
+            segment_id=head.segment_id,
+            care_class=head.care_class,
+            fktp_id=head.fktp_id,
+            branch_id=family.branch_id,
+            coverage_start=birth_date if newborn else on,
+            paid_through=head.paid_through,
+            actor=actor,
+            reason=reason,
+        )
+        return _join(
+            family=family,
+            participant=participant,
+            relationship=relationship,
+            on=birth_date if newborn else on,
+            reason=reason,
+            actor=actor,
         )

@@ -259,6 +259,44 @@ REGISTRY_API_KEYS = [
 REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))
 REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
 REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
+# Demos and tests only: enables the registry's POST .../_control (seed, events, faults).
+REGISTRY_CONTROL_KEY = os.environ.get("REGISTRY_CONTROL_KEY", "")
+
+# --- Dukcapil sync (dukcapil_sync; DESIGN.md 4.8) ---------------------------------------------
+# Client (dukcapil_sync/client.py): timeout on every call, retries with exponential backoff and
+# jitter on network errors and 5xx only, a circuit breaker per registry URL and process.
+DUKCAPIL_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_CONNECT_TIMEOUT_SECONDS", "3"))
+DUKCAPIL_RETRIES = int(os.environ.get("DUKCAPIL_RETRIES", "4"))
+DUKCAPIL_BACKOFF_SECONDS = float(os.environ.get("DUKCAPIL_BACKOFF_SECONDS", "0.5"))
+DUKCAPIL_BACKOFF_MAX_SECONDS = float(os.environ.get("DUKCAPIL_BACKOFF_MAX_SECONDS", "10"))
+DUKCAPIL_BREAKER_FAIL_MAX = int(os.environ.get("DUKCAPIL_BREAKER_FAIL_MAX", "5"))
+DUKCAPIL_BREAKER_RESET_SECONDS = float(os.environ.get("DUKCAPIL_BREAKER_RESET_SECONDS", "60"))
+# NIKs / KKs per batch request; at most the registry's REGISTRY_BATCH_LIMIT.
+DUKCAPIL_BATCH_SIZE = int(os.environ.get("DUKCAPIL_BATCH_SIZE", "500"))
+# A participant pressing "Sinkronkan data keluarga" waits for the answer: fewer retries.
+DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS = float(
+    os.environ.get("DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS", "3")
+)
+DUKCAPIL_INTERACTIVE_RETRIES = int(os.environ.get("DUKCAPIL_INTERACTIVE_RETRIES", "1"))
+# Full sync: participants per chunk (whole families), seconds before a claimed chunk whose
+# worker went silent may be claimed again, attempts before a chunk is given up.
+DUKCAPIL_SYNC_CHUNK_SIZE = int(os.environ.get("DUKCAPIL_SYNC_CHUNK_SIZE", "1000"))
+DUKCAPIL_SYNC_LEASE_SECONDS = int(os.environ.get("DUKCAPIL_SYNC_LEASE_SECONDS", "600"))
+DUKCAPIL_SYNC_MAX_ATTEMPTS = int(os.environ.get("DUKCAPIL_SYNC_MAX_ATTEMPTS", "3"))
+# Differences applied without staff (with an audit record); the rest go to the staff queue.
+# NAME_CASE: letter case only; NAME_SPACING: spaces only. Empty: everything goes to staff.
+DUKCAPIL_SAFE_DIFFERENCES = frozenset(
+    x.strip()
+    for x in os.environ.get("DUKCAPIL_SAFE_DIFFERENCES", "NAME_CASE,NAME_SPACING").split(",")
+    if x.strip()
+)
+# "Sinkronkan data keluarga" (page and POST /api/v1/me/family/sync/), per family.
+DUKCAPIL_FAMILY_SYNC_RATE = os.environ.get("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
+CELERY_BEAT_SCHEDULE["nightly-dukcapil-sync"] = {
+    "task": "dukcapil_sync.tasks.sync_full",
+    # 01:30 Jakarta time, after the status recompute; resumes a run an outage stopped.
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=1, minute=30),
+}
 
 # --- Domain knobs -----------------------------------------------------------------------------
 # Perpres 64/2020 Pasal 42: at most 24 months of arrears are counted for reactivation.
@@ -278,3 +316,41 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Payments (issue 3): bills, signed notifications, reactivation ---------------------------
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Bills of the new month on the 1st, then the month that ended unpaid switches off.
+        "monthly-billing": {
+            "task": "payments.tasks.generate_monthly_bills",
+            "schedule": crontab(day_of_month="1", hour=0, minute=5),
+        },
+        "month-end-status": {
+            "task": "payments.tasks.month_end",
+            "schedule": crontab(day_of_month="1", hour=0, minute=15),
+        },
+        # Catches reactivations whose event task was lost (broker down, worker killed).
+        "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
+    }
+)
+# A queue for the reactivation task, e.g. "payments" with its own worker, so a long billing
+# run never delays a family waiting to be active again. Empty: the default queue.
+PAYMENTS_QUEUE = os.environ.get("PAYMENTS_QUEUE", "")
+BILLING_CHUNK = int(os.environ.get("BILLING_CHUNK", "1000"))
+REACTIVATION_SWEEP_AFTER_SECONDS = int(os.environ.get("REACTIVATION_SWEEP_AFTER_SECONDS", "30"))
+REACTIVATION_SWEEP_CHUNK = int(os.environ.get("REACTIVATION_SWEEP_CHUNK", "200"))
+# The event task applies its own reactivation plus the oldest others waiting, up to this many.
+REACTIVATION_BATCH = int(os.environ.get("REACTIVATION_BATCH", "50"))
+# Notifications signed more than this many seconds from our clock are refused (replays).
+PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300
+# Channel secrets from the environment, "CODE:secret,CODE2:secret"; they win over the
+# database. Never commit one.
+PAYMENT_CHANNEL_SECRETS = dict(
+    item.split(":", 1)
+    for item in os.environ.get("PAYMENT_CHANNEL_SECRETS", "").split(",")
+    if ":" in item
+)
+# The "Bayar (simulasi)" button: on for the embedded default, off in production.
+PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)

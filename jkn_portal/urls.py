@@ -11,6 +11,8 @@ api_v1 = [
     path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("", include("families.api.urls")),
     path("", include("participants.api.urls")),
+    path("", include("payments.api.urls")),
+    path("", include("dukcapil_sync.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,7 +22,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    # Before families: "info-peserta/sinkronkan/" is not a card number.
+    path("", include("dukcapil_sync.urls")),
     path("", include("families.urls")),
+    path("", include("payments.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:

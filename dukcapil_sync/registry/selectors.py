@@ -43,17 +43,22 @@ def person_queryset() -> QuerySet[Person]:
     )
 
 
-def family_card_get(*, kk_number: str) -> RegistryFamilyCard | None:
-    return (
-        RegistryFamilyCard.objects.prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=_current_memberships()
-                .select_related("person")
-                .order_by("valid_from", "person_id"),
-                to_attr="current_memberships",
-            )
+def _family_card_queryset() -> QuerySet[RegistryFamilyCard]:
+    return RegistryFamilyCard.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=_current_memberships()
+            .select_related("person")
+            .order_by("valid_from", "person_id"),
+            to_attr="current_memberships",
         )
-        .filter(kk_number=kk_number)
-        .first()
     )
+
+
+def family_card_get(*, kk_number: str) -> RegistryFamilyCard | None:
+    return _family_card_queryset().filter(kk_number=kk_number).first()
+
+
+def family_cards_get(*, kk_numbers: list[str]) -> list[RegistryFamilyCard]:
+    """Many KKs with their current members in two queries, whatever their number."""
+    return list(_family_card_queryset().filter(kk_number__in=kk_numbers))

@@ -8,7 +8,14 @@ import re
 
 from django.db import transaction
 
-from .models import Person, RegistryFamilyCard, RegistryMembership, Relationship, Sex
+from .models import (
+    Person,
+    RegistryFamilyCard,
+    RegistryMembership,
+    RegistrySettings,
+    Relationship,
+    Sex,
+)
 
 _SIXTEEN_DIGITS = re.compile(r"\d{16}")
 
@@ -259,3 +266,77 @@ def registry_split_kk(
         # The old KK has lost its head; Dukcapil would name a new one on reissue.
         _save_if_changed(source, {"head_nik": ""})
     return card
+
+
+def registry_reset() -> None:
+    """Empty the registry (tests and the benchmark start from a known state)."""
+    RegistryMembership.objects.all().delete()
+    RegistryFamilyCard.objects.all().delete()
+    Person.objects.all().delete()
+
+
+@transaction.atomic
+def registry_bulk_load(
+    *, persons: list[dict[str, object]], families: list[dict[str, object]], batch_size: int = 2000
+) -> tuple[int, int, int]:
+    """Load many new persons and KKs at once (the benchmark's 100000 people), with
+    `bulk_create`. For an empty registry: existing NIKs or KK numbers are a conflict.
+
+    persons: {nik, name, birth_place, birth_date (date), sex, address, is_alive,
+    date_of_death}; families: {kk_number, address, district_code, valid_from (date),
+    members: [(nik, relationship), ...]}. Returns (persons, cards, memberships) created."""
+    person_rows = []
+    for p in persons:
+        _check_number(str(p["nik"]), label="NIK")
+        _check_choice(str(p["sex"]), allowed=Sex.values, label="sex")
+        person_rows.append(
+            Person(
+                nik=p["nik"],
+                name=p["name"],
+                birth_place=p.get("birth_place", ""),
+                birth_date=p["birth_date"],
+                sex=p["sex"],
+                address=p.get("address", ""),
+                is_alive=p.get("is_alive", True),
+                date_of_death=p.get("date_of_death"),
+            )
+        )
+    Person.objects.bulk_create(person_rows, batch_size=batch_size)
+    cards = []
+    for f in families:
+        _check_number(str(f["kk_number"]), label="KK number")
+        members = list(f["members"])  # type: ignore[call-overload]
+        cards.append(
+            RegistryFamilyCard(
+                kk_number=f["kk_number"],
+                address=f.get("address", ""),
+                district_code=f.get("district_code", ""),
+                head_nik=next((n for n, rel in members if rel == Relationship.HEAD), ""),
+            )
+        )
+    RegistryFamilyCard.objects.bulk_create(cards, batch_size=batch_size)
+    # All cards: an IN list of 100000 numbers is too long for SQLite.
+    ids = dict(RegistryFamilyCard.objects.values_list("kk_number", "pk").iterator())
+    memberships = []
+    for f in families:
+        for nik, relationship in f["members"]:  # type: ignore[attr-defined]
+            _check_choice(relationship, allowed=Relationship.values, label="relationship")
+            memberships.append(
+                RegistryMembership(
+                    family_card_id=ids[f["kk_number"]],
+                    person_id=nik,
+                    relationship=relationship,
+                    valid_from=f["valid_from"],
+                )
+            )
+    RegistryMembership.objects.bulk_create(memberships, batch_size=batch_size)
+    return len(person_rows), len(cards), len(memberships)
+
+
+def registry_set_faults(*, latency_ms: int, error_rate: float, outage: bool) -> None:
+    """Make the registry slow, flaky or down (the same row the admin switch edits)."""
+    if latency_ms < 0 or not 0.0 <= error_rate <= 1.0:
+        raise RegistryError("invalid_faults", "latency >= 0 and 0 <= error rate <= 1")
+    RegistrySettings.objects.update_or_create(
+        pk=1, defaults={"latency_ms": latency_ms, "error_rate": error_rate, "outage": outage}
+    )

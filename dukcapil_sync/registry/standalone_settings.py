@@ -13,7 +13,8 @@ portal serves the same views in-process under /registry/api/v1/ instead.
 
 Environment: REGISTRY_DATABASE_URL (default SQLite in ./var/registry.sqlite3),
 REGISTRY_API_KEYS (comma-separated), REGISTRY_LATENCY_MS, REGISTRY_ERROR_RATE,
-REGISTRY_BATCH_LIMIT, DJANGO_DEBUG, SECRET_KEY, ALLOWED_HOSTS.
+REGISTRY_BATCH_LIMIT, REGISTRY_CONTROL_KEY (tests and demos only), DJANGO_DEBUG, SECRET_KEY,
+ALLOWED_HOSTS.
 """
 
 import os
@@ -68,6 +69,8 @@ REGISTRY_API_KEYS = [
 REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))
 REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
 REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
+# Demos and tests only: enables POST /registry/api/v1/_control (seed, events, faults).
+REGISTRY_CONTROL_KEY = os.environ.get("REGISTRY_CONTROL_KEY", "")
 
 LOGGING = {
     "version": 1,

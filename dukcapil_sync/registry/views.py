@@ -4,6 +4,7 @@ DRF stack so that the mock behaves like a separate system.
 The error shape `{"error": "<code>"}` is the registry's own, not the portal's API convention:
 the portal's client (dukcapil_sync/client.py) translates it."""
 
+import datetime as dt
 import hmac
 import json
 import random
@@ -17,8 +18,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from . import services
 from .models import Person, RegistryFamilyCard, Relationship
-from .selectors import family_card_get, person_queryset, registry_fault_config
+from .selectors import (
+    family_card_get,
+    family_cards_get,
+    person_queryset,
+    registry_fault_config,
+)
 
 View = Callable[..., JsonResponse]
 
@@ -172,3 +179,87 @@ def family_card_detail(request: HttpRequest, kk_number: str) -> JsonResponse:
     if card is None:
         return _error("not_found", 404)
     return JsonResponse(_family_card_json(card))
+
+
+@csrf_exempt
+@require_POST
+@registry_endpoint
+def family_card_batch(request: HttpRequest) -> JsonResponse:
+    """Many KKs in one request (the portal's full sync asks for a chunk's families at once)."""
+    limit = int(getattr(settings, "REGISTRY_BATCH_LIMIT", 500))
+    try:
+        body = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error("bad_request", 400, detail="body must be JSON")
+    numbers = body.get("kk_numbers") if isinstance(body, dict) else None
+    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+        return _error("bad_request", 400, detail='expected {"kk_numbers": [string, ...]}')
+    if len(numbers) > limit:
+        return _error("batch_too_large", 400, limit=limit)
+    unique = list(dict.fromkeys(numbers))
+    cards = {c.kk_number: c for c in family_cards_get(kk_numbers=unique)}
+    return JsonResponse(
+        {
+            "found": [_family_card_json(cards[n]) for n in unique if n in cards],
+            "not_found": [n for n in unique if n not in cards],
+        }
+    )
+
+
+# --- control: for demos and tests only ------------------------------------------------------
+# Off unless REGISTRY_CONTROL_KEY is set. Lets a test drive the registry running as its own
+# process (seed, life events, faults) through the registry's own services, without a
+# management command per step. Never enabled in production.
+
+_EVENT_DATES = ("birth_date", "date", "on", "valid_from", "date_of_death")
+
+
+def _control_args(action: dict[str, Any]) -> dict[str, Any]:
+    args = {k: v for k, v in action.items() if k != "action"}
+    for key in _EVENT_DATES:
+        if isinstance(args.get(key), str):
+            args[key] = dt.date.fromisoformat(args[key])
+    if "members" in args:
+        args["members"] = [tuple(m) for m in args["members"]]
+    return args
+
+
+_CONTROL_ACTIONS: dict[str, Callable[..., Any]] = {
+    "reset": services.registry_reset,
+    "faults": services.registry_set_faults,
+    "upsert_person": services.registry_upsert_person,
+    "upsert_family": services.registry_upsert_family,
+    "birth": services.registry_birth,
+    "death": services.registry_death,
+    "move": services.registry_move,
+    "correct_name": services.registry_correct_name,
+    "split_kk": services.registry_split_kk,
+}
+
+
+@csrf_exempt
+@require_POST
+def control(request: HttpRequest) -> JsonResponse:
+    key = getattr(settings, "REGISTRY_CONTROL_KEY", "")
+    provided = request.headers.get("X-Control-Key", "")
+    if not key or not hmac.compare_digest(provided.encode(), key.encode()):
+        return _error("not_found", 404)
+    try:
+        body = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error("bad_request", 400, detail="body must be JSON")
+    actions = body.get("actions") if isinstance(body, dict) else None
+    if not isinstance(actions, list):
+        return _error("bad_request", 400, detail='expected {"actions": [{"action": ...}, ...]}')
+    for index, action in enumerate(actions):
+        name = action.get("action") if isinstance(action, dict) else None
+        function = _CONTROL_ACTIONS.get(str(name))
+        if function is None:
+            return _error("bad_request", 400, detail=f"unknown action {name!r}", index=index)
+        try:
+            function(**_control_args(action))
+        except services.RegistryError as error:
+            return _error(error.code, 409, detail=error.message, index=index)
+        except (TypeError, ValueError) as error:
+            return _error("bad_request", 400, detail=str(error), index=index)
+    return JsonResponse({"applied": len(actions)})

@@ -1,0 +1,151 @@
+"""Info Peserta: the "Sinkronkan data keluarga" button, PENANGGUHAN with its reason and
+remedy, and the offer to register a member Dukcapil lists on the KK."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dukcapil_sync.models import Discrepancy
+from families.models import FamilyMembership
+from participants.models import Participant
+from participants.status import month_index, month_start
+from tests.conftest import make_family
+
+from .conftest import new_nik
+
+pytestmark = pytest.mark.django_db
+
+PAID = month_start(month_index(timezone.localdate()))
+FAMILY_PAGE = "/info-peserta/"
+BABY_BIRTH = timezone.localdate() - dt.timedelta(days=5)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    cache.clear()
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def family_with_mismatch(registry):
+    family, head = make_family(2, paid_through=PAID)
+    child = family.memberships.order_by("-participant_id").first().participant
+    registry.mirror(family, **{child.nik: {"name": "NAMA DI DUKCAPIL"}})
+    return family, head, child
+
+
+def test_info_peserta_offers_the_sync_button(family_with_mismatch):
+    _family, head, _child = family_with_mismatch
+
+    page = logged_in(head.user).get(FAMILY_PAGE).content.decode()
+
+    assert 'data-testid="sync-button"' in page
+    assert "Sinkronkan data keluarga" in page
+    assert "Belum pernah dibandingkan dengan Dukcapil." in page
+
+
+def test_sync_button_shows_penangguhan_with_reason_and_remedy(family_with_mismatch):
+    _family, head, child = family_with_mismatch
+    client = logged_in(head.user)
+
+    response = client.post(reverse("dukcapil_sync:family_sync"))
+    assert response.status_code == 302 and response["Location"] == FAMILY_PAGE
+    page = client.get(FAMILY_PAGE).content.decode()
+
+    assert "1 perbedaan baru ditemukan" in page
+    assert 'data-reason="DUKCAPIL_MISMATCH"' in page
+    assert "PENANGGUHAN" in page
+    assert "nama di Dukcapil: NAMA DI DUKCAPIL" in page
+    # The remedy (DESIGN.md 4.4): request a re-sync, or visit the branch with KK and KTP.
+    assert "KK dan KTP" in page
+    assert "Terakhir dibandingkan dengan Dukcapil" in page
+
+
+def test_sync_button_is_rate_limited(family_with_mismatch, settings):
+    settings.DUKCAPIL_FAMILY_SYNC_RATE = "1/hour"
+    _family, head, _child = family_with_mismatch
+    client = logged_in(head.user)
+
+    client.post(reverse("dukcapil_sync:family_sync"))
+    client.get(FAMILY_PAGE)
+    client.post(reverse("dukcapil_sync:family_sync"))
+    page = client.get(FAMILY_PAGE).content.decode()
+
+    assert "baru saja disinkronkan" in page
+    assert Discrepancy.objects.count() == 1
+
+
+def test_registry_down_is_said_plainly(family_with_mismatch, registry):
+    _family, head, child = family_with_mismatch
+    registry.faults(outage=True)
+    client = logged_in(head.user)
+
+    client.post(reverse("dukcapil_sync:family_sync"))
+    page = client.get(FAMILY_PAGE).content.decode()
+
+    assert "Dukcapil tidak dapat dihubungi" in page
+    child.refresh_from_db()
+    assert child.status == "AKTIF"
+
+
+@pytest.fixture
+def newborn_offer(registry):
+    family, head = make_family(2, paid_through=PAID)
+    registry.mirror(family)
+    baby_nik = new_nik(birth_date=BABY_BIRTH, sex="L")
+    registry.control(
+        {
+            "action": "birth",
+            "kk_number": family.number,
+            "nik": baby_nik,
+            "name": "RIZKI PRATAMA",
+            "birth_date": BABY_BIRTH.isoformat(),
+            "sex": "L",
+            "birth_place": "JAKARTA",
+        }
+    )
+    logged_in(head.user).post(reverse("dukcapil_sync:family_sync"))
+    return family, head, baby_nik, Discrepancy.objects.get(kind="NEW_KK_MEMBER")
+
+
+def test_new_member_is_offered_and_registered_by_the_family(newborn_offer):
+    family, head, baby_nik, offer = newborn_offer
+    client = logged_in(head.user)
+
+    page = client.get(FAMILY_PAGE).content.decode()
+    assert 'data-testid="new-member-offer"' in page
+    assert "RIZKI PRATAMA" in page
+    confirm = client.get(reverse("dukcapil_sync:register_member", args=[offer.pk]))
+    assert confirm.status_code == 200 and "RIZKI PRATAMA" in confirm.content.decode()
+
+    response = client.post(reverse("dukcapil_sync:register_member", args=[offer.pk]))
+
+    assert response.status_code == 302
+    baby = Participant.objects.get(nik=baby_nik)
+    assert FamilyMembership.objects.get(participant=baby, valid_to__isnull=True).family == family
+    offer.refresh_from_db()
+    assert (offer.status, offer.resolved_by) == ("ACCEPTED", head.user)
+    page = client.get(FAMILY_PAGE).content.decode()
+    assert 'data-testid="new-member-offer"' not in page
+    assert "RIZKI PRATAMA" in page  # now a member card
+
+
+def test_another_familys_offer_is_not_found(newborn_offer):
+    _family, _head, baby_nik, offer = newborn_offer
+    _other, stranger = make_family(1, paid_through=PAID)
+    client = logged_in(stranger.user)
+
+    assert client.get(reverse("dukcapil_sync:register_member", args=[offer.pk])).status_code == 404
+    assert client.post(reverse("dukcapil_sync:register_member", args=[offer.pk])).status_code == 404
+    assert not Participant.objects.filter(nik=baby_nik).exists()
+    offer.refresh_from_db()
+    assert offer.status == "OPEN"

@@ -1,0 +1,71 @@
+"""Info Peserta actions of the sync: "Sinkronkan data keluarga", and registering a member
+Dukcapil lists on the family's KK. Scope: the logged-in participant's own family only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import DomainError
+
+from .api.views import FamilySyncThrottle
+from .models import SyncRun
+from .selectors import family_of_participant_user, family_offer_for_user
+from .services import family_sync, new_member_register
+
+
+@login_required
+@require_POST
+def family_sync_request(request: HttpRequest) -> HttpResponse:
+    family = family_of_participant_user(user=request.user)  # type: ignore[arg-type]
+    if family is None:
+        raise Http404
+    throttle = FamilySyncThrottle()
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+        minutes = max(1, int((throttle.wait() or 60) // 60))
+        messages.warning(
+            request,
+            _("The family was synced recently. Try again in %(m)d minutes.") % {"m": minutes},
+        )
+        return redirect("families:family")
+    try:
+        run = family_sync(family=family, trigger=SyncRun.Trigger.PARTICIPANT, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("families:family")
+    if run.differences:
+        messages.info(
+            request,
+            _(
+                "Synced with Dukcapil: %(n)d new differences found. Each member's status "
+                "below shows what to do."
+            )
+            % {"n": run.differences},
+        )
+    else:
+        messages.success(request, _("Synced with Dukcapil: no new differences."))
+    return redirect("families:family")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_member(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = family_offer_for_user(user=request.user, discrepancy_id=pk)  # type: ignore[arg-type]
+    if offer is None:
+        # Another family's offer answers exactly like one that does not exist.
+        raise Http404
+    if request.method == "POST":
+        try:
+            participant = new_member_register(discrepancy=offer, actor=request.user)  # type: ignore[arg-type]
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return redirect("families:family")
+        messages.success(
+            request,
+            _("%(name)s is registered with card number %(card)s.")
+            % {"name": participant.name, "card": participant.card_number},
+        )
+        return redirect("families:family")
+    return render(request, "dukcapil_sync/register_member.html", {"offer": offer})

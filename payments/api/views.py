@@ -1,0 +1,201 @@
+"""Payments API: the bank notification webhook, and a participant's bills, payments and
+denda pelayanan quote. Scope: the caller's own current family, in the query."""
+
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ERROR_SCHEMA
+from families.api.views import IsParticipant
+from families.models import FamilyCard
+from families.selectors import participant_of_user
+from participants.models import Participant
+
+from ..selectors import bill_statement, denda_quote, family_bills, family_of_participant
+from ..selectors import family_payments as payments_of
+from ..services import family_bills_prepare, notification_receive
+from .serializers import (
+    BillListSerializer,
+    BillSerializer,
+    BillSummarySerializer,
+    DendaQuerySerializer,
+    DendaSerializer,
+    NotificationAnswerSerializer,
+    NotificationRequestSerializer,
+    PaymentSerializer,
+)
+
+PARTICIPANT_ERRORS = {
+    401: OpenApiResponse(ERROR_SCHEMA, description="No, expired or revoked token"),
+    403: OpenApiResponse(ERROR_SCHEMA, description="Not a participant account"),
+    404: OpenApiResponse(ERROR_SCHEMA, description="No current family"),
+}
+
+
+def _caller_family(request: Request) -> tuple[Participant, FamilyCard]:
+    participant = participant_of_user(user=request.user)
+    family = family_of_participant(participant=participant) if participant else None
+    if participant is None or family is None:
+        raise Http404
+    return participant, family
+
+
+class MyBillsView(APIView):
+    """The family's bills, newest first, and what to pay now: the unpaid months (at most 24
+    months of arrears plus this month), the credit held and the virtual account."""
+
+    permission_classes = [IsParticipant]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int)],
+        responses={200: BillListSerializer, **PARTICIPANT_ERRORS},
+        tags=["payments"],
+    )
+    def get(self, request: Request) -> Response:
+        _participant, family = _caller_family(request)
+        today = timezone.localdate()
+        family_bills_prepare(family=family, on=today)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(family_bills(family=family), request, view=self)
+        return Response(
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "summary": BillSummarySerializer(bill_statement(family=family, on=today)).data,
+                "results": BillSerializer(page, many=True).data,
+            }
+        )
+
+
+class MyPaymentsView(APIView):
+    """Payments credited to the family's virtual account, newest first."""
+
+    permission_classes = [IsParticipant]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int)],
+        responses={200: PaymentSerializer(many=True), **PARTICIPANT_ERRORS},
+        tags=["payments"],
+    )
+    def get(self, request: Request) -> Response:
+        _participant, family = _caller_family(request)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(payments_of(family=family), request, view=self)
+        return paginator.get_paginated_response(PaymentSerializer(page, many=True).data)
+
+
+class MyDendaView(APIView):
+    """Denda pelayanan for an inpatient stay: 5% of the INA-CBG cost x months in arrears (at
+    most 12), at most Rp30.000.000, if the stay starts within 45 days after reactivation."""
+
+    permission_classes = [IsParticipant]
+
+    @extend_schema(
+        parameters=[DendaQuerySerializer],
+        responses={
+            200: DendaSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Missing or malformed cost or date"),
+            **PARTICIPANT_ERRORS,
+        },
+        tags=["payments"],
+    )
+    def get(self, request: Request) -> Response:
+        query = DendaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        participant, family = _caller_family(request)
+        if params.get("card_number"):
+            participant = (
+                Participant.objects.filter(
+                    card_number=params["card_number"],
+                    memberships__family=family,
+                    memberships__valid_to__isnull=True,
+                )
+                .select_related("segment")
+                .first()
+            )
+            if participant is None:
+                raise Http404  # another family's card answers like an unknown one
+        quote = denda_quote(
+            participant=participant,
+            inacbg_cost=params["inacbg_cost"],
+            on=timezone.localdate(),
+            admission_date=params.get("date"),
+        )
+        return Response(DendaSerializer(quote).data)
+
+
+class PaymentNotificationView(APIView):
+    """A bank or payment channel confirms a payment to a virtual account.
+
+    Sign with the channel's secret: `X-Signature` = hex HMAC-SHA256 over
+    `<X-Timestamp>.<raw body>`, `X-Timestamp` = Unix seconds (at most 5 minutes off),
+    `X-Channel-Id` = the channel's code. The transaction id is the idempotency key: a repeat,
+    even 20 at once, credits once and gets the same 200 answer. Refused deliveries are stored
+    for reconciliation."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=NotificationRequestSerializer,
+        parameters=[
+            OpenApiParameter("X-Channel-Id", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter(
+                "X-Timestamp", str, OpenApiParameter.HEADER, required=True, description="Unix s"
+            ),
+            OpenApiParameter(
+                "X-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="hex HMAC-SHA256(secret, timestamp + '.' + raw body)",
+            ),
+        ],
+        responses={
+            200: NotificationAnswerSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Malformed body or X-Timestamp"),
+            401: OpenApiResponse(
+                ERROR_SCHEMA,
+                description="UNKNOWN_CHANNEL, BAD_SIGNATURE or TIMESTAMP_EXPIRED",
+            ),
+            409: OpenApiResponse(
+                ERROR_SCHEMA,
+                description="UNKNOWN_VIRTUAL_ACCOUNT (kept for staff to match) or "
+                "TRANSACTION_CONFLICT (transaction id reused with other data)",
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "payment",
+                value={
+                    "transaction_id": "BNK-20261121-000123",
+                    "virtual_account": "8888821002150002",
+                    "amount": 210000,
+                    "paid_at": "2026-11-21T10:15:00+07:00",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["payments"],
+    )
+    def post(self, request: Request) -> Response:
+        payment = notification_receive(
+            channel_code=request.headers.get("X-Channel-Id", ""),
+            timestamp=request.headers.get("X-Timestamp", ""),
+            signature=request.headers.get("X-Signature", ""),
+            # The signature covers the bytes as sent, so the body is never re-serialized.
+            raw_body=request.body,
+        )
+        return Response(NotificationAnswerSerializer(payment).data)

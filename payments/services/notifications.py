@@ -1,0 +1,369 @@
+"""Signed payment notifications from banks and payment channels, the simulated bank of the
+embedded default, and the staff match of a notification whose VA was unknown.
+
+Protocol (also in the API schema and the README):
+- headers `X-Channel-Id` (the channel's code), `X-Timestamp` (Unix time, seconds) and
+  `X-Signature`: hex HMAC-SHA256 with the channel's secret over `<timestamp>.<raw body>`;
+- body: JSON `{"transaction_id", "virtual_account", "amount", "paid_at"}`, amount in whole
+  rupiah, paid_at ISO 8601 with a UTC offset.
+Every delivery is stored before it is checked, and keeps its outcome: refused ones wait there
+for reconciliation. The channel's transaction id is the idempotency key: the same
+notification, sent again or many times at once, credits once and gets the same answer."""
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import DomainError, ValidationFailed
+from core.models import User
+from families.models import FamilyCard
+
+from ..models import Payment, PaymentChannel, PaymentNotification
+from .settlement import family_settle
+
+MAX_STORED_BODY = 16_384
+MAX_AMOUNT = 2_000_000_000
+TRANSACTION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+VIRTUAL_ACCOUNT = re.compile(r"^[0-9]{16}$")
+SIMULATION_CHANNEL = "SIMULASI"
+
+
+class NotificationRefused(DomainError):
+    """Not from a channel we know, or not signed by it, or too old: 401."""
+
+    code = "NOTIFICATION_REFUSED"
+    http_status = 401
+
+
+class UnknownVirtualAccount(DomainError):
+    code = "UNKNOWN_VIRTUAL_ACCOUNT"
+    http_status = 409
+
+
+class TransactionConflict(DomainError):
+    code = "TRANSACTION_CONFLICT"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class NotificationBody:
+    transaction_id: str
+    virtual_account: str
+    amount: int
+    paid_at: datetime
+
+
+def channel_secret(channel: PaymentChannel) -> str:
+    """The environment (PAYMENT_CHANNEL_SECRETS) wins over the database."""
+    return settings.PAYMENT_CHANNEL_SECRETS.get(channel.code) or channel.secret
+
+
+def sign(*, secret: str, timestamp: str, raw_body: bytes) -> str:
+    message = timestamp.encode() + b"." + raw_body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def parse_notification_body(raw_body: bytes) -> NotificationBody:
+    """The body's shape; every problem is a field error (400)."""
+    try:
+        data = json.loads(raw_body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        message = _("The body is not valid JSON.")
+        raise ValidationFailed(message, fields={"body": [message]}) from None
+    if not isinstance(data, dict):
+        message = _("The body must be a JSON object.")
+        raise ValidationFailed(message, fields={"body": [message]})
+    errors: dict[str, list[str]] = {}
+    tx = data.get("transaction_id")
+    if not isinstance(tx, str) or not TRANSACTION_ID.fullmatch(tx):
+        errors["transaction_id"] = [_("1 to 64 letters, digits or . _ : -")]
+    va = data.get("virtual_account")
+    if not isinstance(va, str) or not VIRTUAL_ACCOUNT.fullmatch(va):
+        errors["virtual_account"] = [_("Exactly 16 digits, as a string.")]
+    amount = data.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        errors["amount"] = [_("A whole number of rupiah from 1 to %(max)d.") % {"max": MAX_AMOUNT}]
+    paid_at = parse_datetime(data["paid_at"]) if isinstance(data.get("paid_at"), str) else None
+    if paid_at is None or timezone.is_naive(paid_at):
+        errors["paid_at"] = [_("An ISO 8601 date and time with a UTC offset.")]
+    if errors:
+        raise ValidationFailed(_("Some fields are invalid; see fields."), fields=errors)
+    assert isinstance(tx, str) and isinstance(va, str) and isinstance(amount, int) and paid_at
+    return NotificationBody(tx, va, amount, paid_at)
+
+
+def _stored_body(raw_body: bytes) -> str:
+    return raw_body[:MAX_STORED_BODY].decode("utf-8", errors="replace")
+
+
+def _refuse(notification: PaymentNotification, outcome: str, exc: DomainError) -> None:
+    PaymentNotification.objects.filter(pk=notification.pk).update(
+        outcome=outcome,
+        error_code=exc.code,
+        channel=notification.channel,
+        signature_valid=notification.signature_valid,
+        transaction_id=notification.transaction_id,
+        virtual_account=notification.virtual_account,
+        amount=notification.amount,
+        paid_at=notification.paid_at,
+    )
+
+
+def notification_receive(
+    *,
+    channel_code: str,
+    timestamp: str,
+    signature: str,
+    raw_body: bytes,
+    now: datetime | None = None,
+) -> Payment:
+    """Check one delivery and credit its payment once. Returns the payment (the same one for
+    a repeated notification). Raises NotificationRefused (401), ValidationFailed (400),
+    UnknownVirtualAccount or TransactionConflict (409); the delivery is stored either way."""
+    now = now or timezone.now()
+    notification = PaymentNotification.objects.create(
+        received_at=now,
+        channel_code=channel_code[:40],
+        timestamp_header=timestamp[:40],
+        body=_stored_body(raw_body),
+    )
+    outcome = PaymentNotification.Outcome.REJECTED
+    try:
+        channel = PaymentChannel.objects.filter(code=channel_code, is_active=True).first()
+        secret = channel_secret(channel) if channel else ""
+        if channel is None or not secret:
+            raise NotificationRefused(
+                gettext_lazy("Unknown or inactive payment channel."), code="UNKNOWN_CHANNEL"
+            )
+        notification.channel = channel
+        if not timestamp.isdigit():
+            outcome = PaymentNotification.Outcome.MALFORMED
+            message = _("Send the Unix time in seconds.")
+            raise ValidationFailed(message, fields={"X-Timestamp": [message]})
+        expected = sign(secret=secret, timestamp=timestamp, raw_body=raw_body)
+        if not hmac.compare_digest(expected, signature.strip().lower()):
+            raise NotificationRefused(
+                gettext_lazy("The signature does not match the body and timestamp."),
+                code="BAD_SIGNATURE",
+            )
+        notification.signature_valid = True
+        age = abs(now.timestamp() - int(timestamp))
+        if age > settings.PAYMENT_NOTIFICATION_MAX_AGE_SECONDS:
+            raise NotificationRefused(
+                gettext_lazy(
+                    "The timestamp is more than %(s)d seconds away from our clock: sign the "
+                    "notification again with the current time."
+                )
+                % {"s": settings.PAYMENT_NOTIFICATION_MAX_AGE_SECONDS},
+                code="TIMESTAMP_EXPIRED",
+            )
+        outcome = PaymentNotification.Outcome.MALFORMED
+        body = parse_notification_body(raw_body)
+        notification.transaction_id = body.transaction_id
+        notification.virtual_account = body.virtual_account
+        notification.amount = body.amount
+        notification.paid_at = body.paid_at
+        family = FamilyCard.objects.filter(virtual_account=body.virtual_account).first()
+        if family is None:
+            outcome = PaymentNotification.Outcome.UNMATCHED
+            message = _("No family has this virtual account; kept for reconciliation.")
+            raise UnknownVirtualAccount(message, fields={"virtual_account": [message]})
+        outcome = PaymentNotification.Outcome.CONFLICT
+        payment, created = payment_credit(
+            channel=channel,
+            transaction_id=body.transaction_id,
+            family=family,
+            virtual_account=body.virtual_account,
+            amount=body.amount,
+            paid_at=body.paid_at,
+            on=timezone.localdate(now),
+        )
+    except DomainError as exc:
+        _refuse(notification, outcome, exc)
+        raise
+    PaymentNotification.objects.filter(pk=notification.pk).update(
+        outcome=(
+            PaymentNotification.Outcome.ACCEPTED
+            if created
+            else PaymentNotification.Outcome.DUPLICATE
+        ),
+        channel=channel,
+        signature_valid=True,
+        transaction_id=body.transaction_id,
+        virtual_account=body.virtual_account,
+        amount=body.amount,
+        paid_at=body.paid_at,
+        payment=payment,
+    )
+    return payment
+
+
+def payment_credit(
+    *,
+    channel: PaymentChannel,
+    transaction_id: str,
+    family: FamilyCard,
+    virtual_account: str,
+    amount: int,
+    paid_at: datetime,
+    on: date,
+    matched_by: User | None = None,
+) -> tuple[Payment, bool]:
+    """Credit a confirmed payment once per (channel, transaction id) and settle the family's
+    bills if its credit now covers them. Returns (payment, created).
+
+    Idempotent by the unique key: a second delivery, even one racing the first, fails the
+    insert, waits for the first to commit, and returns the same payment. The same transaction
+    id with another amount or family is a TransactionConflict."""
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                channel=channel,
+                transaction_id=transaction_id,
+                family=family,
+                virtual_account=virtual_account,
+                amount=amount,
+                paid_at=paid_at,
+                credited_at=timezone.now(),
+                result=Payment.Result.CREDIT,
+                matched_by=matched_by,
+            )
+            locked = FamilyCard.objects.select_for_update().get(pk=family.pk)
+            settlement = family_settle(family=locked, on=on, payment=payment)
+            if settlement.reactivation is not None:
+                payment.result = Payment.Result.SETTLED
+            elif settlement.needed:
+                payment.result = Payment.Result.PARTIAL
+            payment.remaining_after = settlement.remaining
+            payment.save(update_fields=["result", "remaining_after", "allocated_amount"])
+            return payment, True
+    except IntegrityError:
+        existing = Payment.objects.filter(channel=channel, transaction_id=transaction_id).first()
+        if existing is None:
+            raise  # another invariant broke: a bug, not a duplicate
+    if (existing.family_id, existing.amount) != (family.pk, amount):
+        raise TransactionConflict(
+            gettext_lazy(
+                "This transaction id was already credited with another amount or virtual account."
+            ),
+            fields={"transaction_id": [_("Already used for another payment.")]},
+        )
+    return existing, False
+
+
+# --- the simulated bank of the embedded default ------------------------------------------------
+
+
+def simulation_channel() -> PaymentChannel:
+    """The channel behind "Bayar (simulasi)", with a random secret made on first use."""
+    channel, _created = PaymentChannel.objects.get_or_create(
+        code=SIMULATION_CHANNEL,
+        defaults={
+            "name": "Simulasi (tanpa uang sungguhan)",
+            "is_simulation": True,
+            "secret": secrets.token_hex(32),
+        },
+    )
+    if not channel_secret(channel):
+        channel.secret = secrets.token_hex(32)
+        channel.save(update_fields=["secret"])
+    return channel
+
+
+def payment_simulate(
+    *, family: FamilyCard, actor: User, amount: int, now: datetime | None = None
+) -> Payment:
+    """Pay `amount` to the family's VA as a bank would: a notification signed with the
+    simulation channel's secret, through `notification_receive`. Embedded default only."""
+    if not settings.PAYMENT_SIMULATION:
+        raise DomainError(
+            gettext_lazy("Simulated payments are switched off on this server."),
+            code="SIMULATION_DISABLED",
+        )
+    if amount <= 0:
+        raise DomainError(gettext_lazy("There is nothing to pay."), code="NOTHING_TO_PAY")
+    now = now or timezone.now()
+    channel = simulation_channel()
+    raw_body = json.dumps(
+        {
+            "transaction_id": f"SIM-{actor.pk}-{uuid.uuid4().hex[:20]}",
+            "virtual_account": family.virtual_account,
+            "amount": amount,
+            "paid_at": timezone.localtime(now).isoformat(timespec="seconds"),
+        },
+        separators=(",", ":"),
+    ).encode()
+    timestamp = str(int(now.timestamp()))
+    return notification_receive(
+        channel_code=channel.code,
+        timestamp=timestamp,
+        signature=sign(secret=channel_secret(channel), timestamp=timestamp, raw_body=raw_body),
+        raw_body=raw_body,
+        now=now,
+    )
+
+
+# --- staff: reconciliation ----------------------------------------------------------------------
+
+
+def notification_match(
+    *,
+    notification: PaymentNotification,
+    family: FamilyCard,
+    actor: User,
+    reason: str,
+) -> Payment:
+    """Credit an authentic notification whose VA matched no family to `family` (staff chose it
+    after checking with the bank). Audited: who, when and why, on the notification's history.
+    The caller checks that the family is in the staff member's branch."""
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("A reason is required to match a payment.")
+        raise ValidationFailed(message, fields={"reason": [message]})
+    with transaction.atomic():
+        locked = PaymentNotification.objects.select_for_update().get(pk=notification.pk)
+        if (
+            locked.outcome != PaymentNotification.Outcome.UNMATCHED
+            or not locked.signature_valid
+            or locked.channel is None
+            or not locked.amount
+            or locked.paid_at is None
+        ):
+            raise DomainError(
+                gettext_lazy(
+                    "Only a signed notification with an unknown virtual account can be matched."
+                ),
+                code="NOT_MATCHABLE",
+            )
+        payment, _created = payment_credit(
+            channel=locked.channel,
+            transaction_id=locked.transaction_id,
+            family=family,
+            virtual_account=family.virtual_account,
+            amount=int(locked.amount),
+            paid_at=locked.paid_at,
+            on=timezone.localdate(),
+            matched_by=actor,
+        )
+        locked.outcome = PaymentNotification.Outcome.MATCHED
+        locked.payment = payment
+        locked.resolved_at = timezone.now()
+        locked.resolved_by = actor
+        locked.resolution_note = reason[:255]
+        # django-simple-history writes the audit row with who and why.
+        locked._change_reason = reason[:100]  # type: ignore[attr-defined]
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked.save()
+    return payment

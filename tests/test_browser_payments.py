@@ -1,0 +1,156 @@
+"""End-to-end: a demo family in arrears pays by "Bayar (simulasi)" in a real browser
+(Playwright driving Debian's Chromium) and sees its members turn AKTIF, the reactivation
+applied by a real Celery worker on Redis, the page refreshing by itself until it is done."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from core.factories import DEMO_PASSWORD
+from families.demo import seed_demo
+from participants.models import Participant
+from payments.models import Payment, PaymentNotification, Reactivation
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+RUDI = "3174021005750007"  # demo family 2: one month of arrears
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("browser tests must run in CI: install playwright", pytrace=False)
+        pytest.skip("the Python package playwright is not installed")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls in between
+    # browser steps are plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def badges(page: Any) -> dict[str, str]:
+    rows = page.locator("[data-testid=member-status]")
+    return {
+        rows.nth(i).locator("a").inner_text(): rows.nth(i)
+        .locator("[data-testid=badge]")
+        .inner_text()
+        for i in range(rows.count())
+    }
+
+
+def test_a_family_in_arrears_pays_by_simulation_and_turns_aktif(
+    live_server, celery_worker_process: str, settings, page: Any
+) -> None:
+    # Reactivations go to the real worker's queue.
+    settings.PAYMENTS_QUEUE = celery_worker_process
+    seed_demo(log=lambda _msg: None)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    site = live_server.url
+    family = Participant.objects.get(nik=RUDI).memberships.get().family
+
+    # Given Rudi, one month in arrears, logged in.
+    page.goto(f"{site}/masuk/")
+    page.fill("#id_username", RUDI)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-testid=login-submit]")
+    cards = page.locator("[data-testid=member]")
+    assert [cards.nth(i).locator("[data-testid=badge]").inner_text() for i in range(3)] == [
+        "TIDAK AKTIF",
+        "TIDAK AKTIF",
+        "PENANGGUHAN",
+    ]
+
+    # When he follows the link from a member in arrears to the bill.
+    with page.expect_navigation():
+        page.locator("[data-testid=bill-link]").first.click()
+    assert page.locator("h1").inner_text() == "Tagihan"
+    assert page.locator("[data-testid=va]").inner_text() == family.virtual_account
+    assert page.locator("[data-testid=remaining]").inner_text() == "Rp210.000"
+    assert page.locator("[data-testid=bill]").count() == 2
+    assert badges(page) == {
+        "Rudi Hartono": "TIDAK AKTIF",
+        "Yuliana Hartono": "TIDAK AKTIF",
+        "Kevin Hartono": "PENANGGUHAN",
+    }
+    page.screenshot(path=str(SCREENSHOTS / "tagihan.png"), full_page=True)
+
+    # And pays by simulation: a signed notification, as a bank sends it.
+    button = page.get_by_role("button", name="Bayar (simulasi)")
+    with page.expect_navigation():
+        button.click()
+
+    # Then, without reloading by hand, the page shows the members AKTIF.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=member-status] [data-testid=badge]')]"
+        ".filter(b => b.innerText === 'AKTIF').length === 2",
+        timeout=20_000,
+    )
+    assert badges(page) == {
+        "Rudi Hartono": "AKTIF",
+        "Yuliana Hartono": "AKTIF",
+        "Kevin Hartono": "PENANGGUHAN",
+    }
+    assert page.locator("[data-testid=nothing-due]").count() == 1
+    assert page.locator("[data-testid=penalty-badge]").count() == 2
+    page.screenshot(path=str(SCREENSHOTS / "tagihan-lunas.png"), full_page=True)
+    notification = PaymentNotification.objects.get()
+    assert (notification.channel_code, notification.outcome) == ("SIMULASI", "ACCEPTED")
+    assert Payment.objects.get().amount == 210_000
+    assert Reactivation.objects.get().state == "DONE"
+
+    # Info Peserta says the same, with the denda pelayanan note; the payment is in the history.
+    with page.expect_navigation():
+        page.click("[data-testid=nav-family]")
+    assert [cards.nth(i).locator("[data-testid=badge]").inner_text() for i in range(3)] == [
+        "AKTIF",
+        "AKTIF",
+        "PENANGGUHAN",
+    ]
+    assert cards.locator("[data-testid=penalty-badge]").count() == 2
+    with page.expect_navigation():
+        page.click("[data-testid=nav-history]")
+    assert page.locator("[data-testid=payment]").count() == 1
+    assert "Rp210.000" in page.locator("[data-testid=payment]").inner_text()
