@@ -13,12 +13,13 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from core.factories import BranchOfficeFactory, region
+from core.models import BranchOffice
 from core.nik import make_nik
 from families.factories import family_with_members
 from families.models import FamilyCard, FamilyMembership, Relationship
 from families.services import family_virtual_account
 from participants.factories import FacilityFactory
-from participants.models import Participant, Segment
+from participants.models import Facility, Participant, Segment
 from participants.status import month_index, month_start
 
 from .models import MinimumWage, PaymentChannel
@@ -117,8 +118,8 @@ def bulk_families(
 ) -> list[FamilyCard]:
     """`n` families of `size` members written with bulk_create (fast; no history rows), with
     their status columns left at the defaults. Card numbers start with 8 + `first`."""
-    branch = BranchOfficeFactory()
-    facility = FacilityFactory(branch=branch)
+    branch: BranchOffice = BranchOfficeFactory.create()
+    facility: Facility = FacilityFactory.create(branch=branch)
     district = region("317401")
     seg = Segment.objects.get(code=segment)
     families = FamilyCard.objects.bulk_create(

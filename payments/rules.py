@@ -6,9 +6,10 @@ reactivation, denda pelayanan); DESIGN.md 4.3 and 4.4.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
-from participants.models import ContributionRate, Participant
+from participants.models import ContributionRate
 from participants.status import month_index, month_start
 
 # Perpres 64/2020 Pasal 42(3): at most 24 months of arrears, plus the current month.
@@ -24,11 +25,21 @@ PPU_WORKER_PERCENT = 1
 PPU_EXTRA_MEMBER_PERCENT = 1
 
 
+class CoverageFacts(Protocol):
+    """What the rules read of a member: a Participant, or billing's lighter MemberFacts."""
+
+    coverage_start: date
+    coverage_end: date | None
+    date_of_death: date | None
+    paid_through: date | None
+    retired_at: datetime | None
+
+
 def due_date(month: date) -> date:
     return month.replace(day=DUE_DAY)
 
 
-def is_covered(participant: Participant, *, on: date) -> bool:
+def is_covered(participant: CoverageFacts, *, on: date) -> bool:
     """Is the family still paying for this member on `on`? Not for a merged duplicate, nor a
     member who has died or whose coverage ended: the first rules of `derive_status`
     (DECEASED, SEGMENT_ENDED, PBI_DELISTED), the members `families.selectors` leaves out of
@@ -41,7 +52,7 @@ def is_covered(participant: Participant, *, on: date) -> bool:
     return not (p.coverage_start <= on and p.coverage_end and p.coverage_end < on)
 
 
-def is_billable(participant: Participant, *, on: date, month: date) -> bool:
+def is_billable(participant: CoverageFacts, *, on: date, month: date) -> bool:
     """Does the family pay for this member for `month`? If covered on `on`, once coverage has
     started, and not for a month already paid."""
     p = participant
@@ -52,7 +63,7 @@ def is_billable(participant: Participant, *, on: date, month: date) -> bool:
     return not (p.paid_through and p.paid_through >= month)
 
 
-def first_unpaid_month(participant: Participant) -> date:
+def first_unpaid_month(participant: CoverageFacts) -> date:
     p = participant
     if p.paid_through:
         return month_start(month_index(p.paid_through) + 1)

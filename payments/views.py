@@ -1,6 +1,8 @@
 """Tagihan (bills), Riwayat Pembayaran (payment history), the denda pelayanan calculator and,
 on the embedded default, "Bayar (simulasi)"."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +19,7 @@ from core.formatting import rupiah
 from core.models import User
 from families.models import FamilyCard
 from families.selectors import FamilyView, family_view_for_participant, participant_of_user
+from participants.models import Participant
 
 from .models import Bill
 from .selectors import (
@@ -45,28 +48,35 @@ class DendaForm(forms.Form):
     )
 
 
-def _family_for(request: HttpRequest) -> tuple[FamilyView, FamilyCard]:
+def _family_for(request: HttpRequest) -> tuple[Participant, FamilyCard]:
     user = request.user
     participant = participant_of_user(user=user) if isinstance(user, User) else None
     family = family_of_participant(participant=participant) if participant else None
     if participant is None or family is None:
         raise Http404
-    today = timezone.localdate()
     # Bills first: a month the billing job has not reached yet still shows up.
-    family_bills_prepare(family=family, on=today)
-    view = family_view_for_participant(participant=participant, on=today)
+    family_bills_prepare(family=family, on=timezone.localdate())
+    return participant, family
+
+
+def _family_view(participant: Participant) -> FamilyView:
+    view = family_view_for_participant(participant=participant, on=timezone.localdate())
     if view is None:
         raise Http404
-    return view, family
+    return view
 
 
 @login_required
 def bills(request: HttpRequest) -> HttpResponse:
-    view, family = _family_for(request)
-    statement = bill_statement(family=family, on=view.on)
+    participant, family = _family_for(request)
+    # The statement (is a reactivation pending?) is read before the members' status: if the
+    # worker finishes in between, the page shows "pending" and refreshes once more, rather
+    # than old statuses without refreshing.
+    statement = bill_statement(family=family, on=timezone.localdate())
+    view = _family_view(participant)
     members = [(m.participant.card_number, m.participant.name) for m in view.members]
     form = DendaForm(request.GET or None, initial={"card_number": view.viewer.card_number})
-    form.fields["card_number"].choices = members
+    cast(forms.ChoiceField, form.fields["card_number"]).choices = members
     quote = None
     if form.is_bound and form.is_valid():
         chosen = next(
@@ -98,13 +108,13 @@ def bills(request: HttpRequest) -> HttpResponse:
 @require_POST
 def simulate_payment(request: HttpRequest) -> HttpResponse:
     """Pays what the bill page shows as remaining, through the signed notification path."""
-    view, family = _family_for(request)
-    statement = bill_statement(family=family, on=view.on)
+    _participant, family = _family_for(request)
+    statement = bill_statement(family=family, on=timezone.localdate())
     try:
         payment = payment_simulate(
             family=family,
-            actor=request.user,
-            amount=statement.remaining,  # type: ignore[arg-type]
+            actor=cast(User, request.user),
+            amount=statement.remaining,
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
@@ -119,7 +129,8 @@ def simulate_payment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    view, family = _family_for(request)
+    participant, family = _family_for(request)
+    view = _family_view(participant)
     payments = list(family_payments(family=family)[:200])
     settled = list(
         family_bills(family=family).exclude(state=Bill.State.OPEN).exclude(settled_at=None)[:200]

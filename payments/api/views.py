@@ -1,6 +1,8 @@
 """Payments API: the bank notification webhook, and a participant's bills, payments and
 denda pelayanan quote. Scope: the caller's own current family, in the query."""
 
+from typing import cast
+
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -16,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
+from core.models import User
 from families.api.views import IsParticipant
 from families.models import FamilyCard
 from families.selectors import participant_of_user
@@ -43,7 +46,7 @@ PARTICIPANT_ERRORS = {
 
 
 def _caller_family(request: Request) -> tuple[Participant, FamilyCard]:
-    participant = participant_of_user(user=request.user)
+    participant = participant_of_user(user=cast(User, request.user))
     family = family_of_participant(participant=participant) if participant else None
     if participant is None or family is None:
         raise Http404
@@ -69,7 +72,7 @@ class MyBillsView(APIView):
         page = paginator.paginate_queryset(family_bills(family=family), request, view=self)
         return Response(
             {
-                "count": paginator.page.paginator.count,
+                "count": paginator.page.paginator.count if paginator.page else 0,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "summary": BillSummarySerializer(bill_statement(family=family, on=today)).data,
@@ -116,7 +119,7 @@ class MyDendaView(APIView):
         params = query.validated_data
         participant, family = _caller_family(request)
         if params.get("card_number"):
-            participant = (
+            member = (
                 Participant.objects.filter(
                     card_number=params["card_number"],
                     memberships__family=family,
@@ -125,8 +128,9 @@ class MyDendaView(APIView):
                 .select_related("segment")
                 .first()
             )
-            if participant is None:
+            if member is None:
                 raise Http404  # another family's card answers like an unknown one
+            participant = member
         quote = denda_quote(
             participant=participant,
             inacbg_cost=params["inacbg_cost"],

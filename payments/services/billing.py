@@ -36,7 +36,7 @@ _PAYER_BY_SEGMENT = {
     Segment.Payer.EMPLOYER: Bill.Payer.EMPLOYER,
     Segment.Payer.SELF: Bill.Payer.FAMILY,
 }
-_RELATIONSHIP_ORDER = {
+_RELATIONSHIP_ORDER: dict[str, int] = {
     Relationship.HEAD: 0,
     Relationship.SPOUSE: 1,
     Relationship.CHILD: 2,
@@ -67,7 +67,7 @@ def rate_book() -> RateBook:
     return RateBook(list(ContributionRate.objects.all()))
 
 
-def rate_for(table: RateTable, participant: Participant) -> ContributionRate | None:
+def rate_for(table: RateTable, participant: "Participant | MemberFacts") -> ContributionRate | None:
     return table.by_segment_class.get(
         (participant.segment_id, participant.care_class)
     ) or table.by_segment_class.get((participant.segment_id, 0))
@@ -150,8 +150,22 @@ def current_members(family_ids: Sequence[int]) -> dict[int, list[Member]]:
         )
     )
     by_family: dict[int, list[Member]] = {}
-    for family_id, membership_id, relationship, is_main, pk, segment_id, *facts in rows:
-        participant = MemberFacts(pk, segments[segment_id], segment_id, *facts)
+    for row in rows:
+        family_id, membership_id, relationship, is_main, pk, segment_id = row[:6]
+        care_class, salary, birth, start, end, death, paid_through, retired_at = row[6:]
+        participant = MemberFacts(
+            pk,
+            segments[segment_id],
+            segment_id,
+            care_class,
+            salary,
+            birth,
+            start,
+            end,
+            death,
+            paid_through,
+            retired_at,
+        )
         by_family.setdefault(family_id, []).append(
             Member(membership_id, relationship, is_main, participant)
         )
