@@ -5,7 +5,7 @@ record (django-simple-history rows with a change reason, StatusChange rows for s
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -54,6 +54,30 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _derive_change(
+    p: Participant, *, on: date, now: datetime, cause: str, note: str = ""
+) -> StatusChange | None:
+    """Derive p's status; if it differs from the stored one (or was never recorded), set it on
+    p and return the unsaved StatusChange. The one place every status write goes through."""
+    result = derive_status(p, on=on)
+    unchanged = (p.status, p.status_reason) == (result.status, result.reason)
+    # The first derivation is recorded too: the history then starts at registration.
+    if unchanged and p.status_changed_at is not None:
+        return None
+    change = StatusChange(
+        participant=p,
+        changed_at=now,
+        old_status=p.status if p.status_changed_at else "",
+        old_reason=p.status_reason if p.status_changed_at else "",
+        status=result.status,
+        reason=result.reason,
+        cause=cause,
+        note=note[:255],
+    )
+    p.status, p.status_reason, p.status_changed_at = result.status, result.reason, now
+    return change
+
+
 def participant_refresh_status(
     *,
     participant: Participant,
@@ -64,31 +88,16 @@ def participant_refresh_status(
 ) -> StatusChange | None:
     """Derive the status from the facts; store it and record a StatusChange if it changed."""
     on = on or _today()
-    result = derive_status(participant, on=on)
-    unchanged = (participant.status, participant.status_reason) == (result.status, result.reason)
-    # The first derivation is recorded too: the history then starts at registration.
-    if unchanged and participant.status_changed_at is not None:
-        return None
     now = timezone.now()
-    change = StatusChange(
-        participant=participant,
-        changed_at=now,
-        old_status=participant.status if participant.status_changed_at else "",
-        old_reason=participant.status_reason if participant.status_changed_at else "",
-        status=result.status,
-        reason=result.reason,
-        cause=cause,
-        note=note[:255],
-        actor=actor,
-    )
+    change = _derive_change(participant, on=on, now=now, cause=cause, note=note)
+    if change is None:
+        return None
+    change.actor = actor
     with transaction.atomic():
         Participant.objects.filter(pk=participant.pk).update(
-            status=result.status, status_reason=result.reason, status_changed_at=now
+            status=change.status, status_reason=change.reason, status_changed_at=now
         )
         change.save()
-    participant.status = result.status
-    participant.status_reason = result.reason
-    participant.status_changed_at = now
     return change
 
 
@@ -108,23 +117,10 @@ def participants_refresh_statuses(
         changed: list[Participant] = []
         history: list[StatusChange] = []
         for p in rows:
-            result = derive_status(p, on=on)
-            unchanged = (p.status, p.status_reason) == (result.status, result.reason)
-            if unchanged and p.status_changed_at is not None:
-                continue
-            history.append(
-                StatusChange(
-                    participant=p,
-                    changed_at=now,
-                    old_status=p.status if p.status_changed_at else "",
-                    old_reason=p.status_reason if p.status_changed_at else "",
-                    status=result.status,
-                    reason=result.reason,
-                    cause=cause,
-                )
-            )
-            p.status, p.status_reason, p.status_changed_at = result.status, result.reason, now
-            changed.append(p)
+            change = _derive_change(p, on=on, now=now, cause=cause)
+            if change is not None:
+                history.append(change)
+                changed.append(p)
         if changed:
             Participant.objects.bulk_update(
                 changed, ["status", "status_reason", "status_changed_at"], batch_size=1000
@@ -298,24 +294,11 @@ def _record_payment_round(
             p = locked.get(pk)
             if p is None:
                 continue
-            result = derive_status(p, on=on)
-            unchanged = (p.status, p.status_reason) == (result.status, result.reason)
-            if unchanged and p.status_changed_at is not None:
+            change = _derive_change(p, on=on, now=now, cause=Cause.PAYMENT, note=facts.note)
+            if change is None:
                 continue
-            history.append(
-                StatusChange(
-                    participant=p,
-                    changed_at=now,
-                    old_status=p.status if p.status_changed_at else "",
-                    old_reason=p.status_reason if p.status_changed_at else "",
-                    status=result.status,
-                    reason=result.reason,
-                    cause=Cause.PAYMENT,
-                    note=facts.note[:255],
-                )
-            )
-            p.status, p.status_reason, p.status_changed_at = result.status, result.reason, now
-            statuses.setdefault((result.status, result.reason), []).append(p.pk)
+            history.append(change)
+            statuses.setdefault((change.status, change.reason), []).append(p.pk)
             counts[index] += 1
     for (status, reason), pks in statuses.items():
         Participant.objects.filter(pk__in=pks).update(
