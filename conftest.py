@@ -5,9 +5,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from core.factories import DEMO_PASSWORD
+from tests.workers import start_celery_worker
 
 ROOT = Path(__file__).resolve().parent
 CI = os.environ.get("CI", "").lower() == "true"
@@ -114,56 +112,8 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
     """A real Celery worker (separate process) on Redis, against the test database, on a queue
     of its own. Yields the queue name; tasks must be sent with `.apply_async(queue=...)`."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = settings.DATABASES["default"]
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-            ),
-            "CELERY_BROKER_URL": _broker_url(),
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "DJANGO_SETTINGS_MODULE": "jkn_portal.settings",
-        }
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "jkn_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc, _log = start_celery_worker(queue)
     try:
-        # Wait until the worker says it is ready (bounded).
-        deadline = time.monotonic() + 60
-        assert proc.stdout is not None
-        log: list[str] = []
-        for line in proc.stdout:
-            log.append(line)
-            if "ready." in line:
-                break
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("Celery worker did not start:\n" + "".join(log))
-        # Keep draining its output so the worker never blocks on a full pipe.
-        threading.Thread(target=lambda: log.extend(proc.stdout or []), daemon=True).start()
         yield queue
     finally:
         proc.terminate()

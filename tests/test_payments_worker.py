@@ -5,8 +5,6 @@ reactivation sweep, then started again, leaves exact totals: nothing twice, noth
 import os
 import signal
 import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
@@ -33,6 +30,7 @@ from payments.factories import (
 from payments.models import Bill, BillLine, Payment, Reactivation
 from payments.services import payment_credit
 from payments.tasks import generate_monthly_bills, sweep_reactivations
+from tests.workers import start_celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,55 +41,7 @@ class Worker:
     """One Celery worker process on its own queue, against the test database."""
 
     def __init__(self, queue: str, env: dict[str, str]) -> None:
-        db = settings.DATABASES["default"]
-        full_env = dict(os.environ)
-        full_env.update(
-            {
-                "DATABASE_URL": (
-                    f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-                ),
-                "CELERY_BROKER_URL": os.environ["TEST_CELERY_BROKER_URL"],
-                "CELERY_TASK_DEFAULT_QUEUE": queue,
-                "DJANGO_SETTINGS_MODULE": "jkn_portal.settings",
-                **env,
-            }
-        )
-        self.log: list[str] = []
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "jkn_portal",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-                "-n",
-                f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-            ],
-            cwd=ROOT,
-            env=full_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.log.append(line)
-            if "ready." in line:
-                break
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("worker did not start:\n" + "".join(self.log))
-        threading.Thread(
-            target=lambda: self.log.extend(self.proc.stdout or []), daemon=True
-        ).start()
+        self.proc, self.log = start_celery_worker(queue, env)
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no acknowledgement, the chunk in flight is lost mid-way."""

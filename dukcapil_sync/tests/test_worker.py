@@ -5,19 +5,17 @@ none is processed twice (counted per participant and per chunk)."""
 import os
 import signal
 import subprocess
-import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from dukcapil_sync.models import Discrepancy, ParticipantSyncState, SyncChunk, SyncRun
 from dukcapil_sync.services import full_sync_start
 from dukcapil_sync.tasks import sync_full
 from participants.models import Participant
+from tests.workers import start_celery_worker
 
 from .conftest import API_KEY
 from .test_full_sync import families
@@ -27,58 +25,16 @@ LEASE_SECONDS = 2
 
 
 def start_worker(queue: str, registry_url: str) -> subprocess.Popen[str]:
-    db = django_settings.DATABASES["default"]
-    port = db["PORT"] or 5432
-    env = dict(os.environ)
-    env.update(
+    proc, _log = start_celery_worker(
+        queue,
         {
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{port}/{db['NAME']}",
-            "CELERY_BROKER_URL": os.environ["TEST_CELERY_BROKER_URL"],
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "DJANGO_SETTINGS_MODULE": "jkn_portal.settings",
             "DUKCAPIL_URL": registry_url,
             "DUKCAPIL_API_KEY": API_KEY,
             "DUKCAPIL_SYNC_LEASE_SECONDS": str(LEASE_SECONDS),
             "DUKCAPIL_BACKOFF_SECONDS": "0.01",
-        }
+        },
     )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "jkn_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-            "-n",
-            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    log: list[str] = []
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        log.append(line)
-        if "ready." in line:
-            break
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            raise RuntimeError("worker did not start:\n" + "".join(log))
-    threading.Thread(target=lambda: log.extend(process.stdout or []), daemon=True).start()
-    return process
+    return proc
 
 
 def wait_until(condition, *, timeout: float, what: str) -> None:
