@@ -104,9 +104,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # The embedded default serves one browser and in-process jobs: wait rather than fail
-    # on a locked database file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Concurrent writers on one file (a threaded server with in-process jobs): WAL lets
+    # readers go on while one writes; IMMEDIATE takes the write lock when a transaction starts,
+    # so two transactions never both read and then fail to upgrade ("database is locked"
+    # without waiting); the busy timeout makes a writer wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -228,6 +234,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+# Without a broker there is no beat process either: the web process runs the beat schedule
+# in a thread (jkn_portal/embedded_beat.py), so the sweep and month end run there too.
+EMBEDDED_BEAT = env_bool("EMBEDDED_BEAT", CELERY_TASK_ALWAYS_EAGER)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
@@ -332,7 +341,10 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(day_of_month="1", hour=0, minute=15),
         },
         # Catches reactivations whose event task was lost (broker down, worker killed).
-        "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
+        "reactivation-sweep": {
+            "task": "payments.tasks.sweep_reactivations",
+            "schedule": float(os.environ.get("REACTIVATION_SWEEP_SECONDS", "60")),
+        },
     }
 )
 # A queue for the reactivation task, e.g. "payments" with its own worker, so a long billing
