@@ -204,7 +204,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("TOKEN_THROTTLE_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("TOKEN_THROTTLE_RATE", "30/min"),
+        # Payment notifications per channel and client address: a bank's peak, and anyone
+        # sending a channel code we do not know.
+        "notification": os.environ.get("NOTIFICATION_THROTTLE_RATE", "1200/min"),
+        "notification_unknown": os.environ.get("NOTIFICATION_UNKNOWN_THROTTLE_RATE", "20/min"),
+    },
 }
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",

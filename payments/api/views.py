@@ -15,12 +15,14 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
 from core.models import User
 from families.api.views import IsParticipant
 from families.models import FamilyCard
+from payments.models import PaymentChannel
 from families.selectors import participant_of_user
 from participants.models import Participant
 
@@ -140,6 +142,25 @@ class MyDendaView(APIView):
         return Response(DendaSerializer(quote).data)
 
 
+class NotificationThrottle(SimpleRateThrottle):
+    """Per channel code and client address. A code that names no active channel (anyone on
+    the internet) gets a far smaller allowance than a bank, whose peak must never be cut."""
+
+    scope = "notification"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        code = request.headers.get("X-Channel-Id", "")[:40]
+        known = "\x00" not in code and PaymentChannel.objects.filter(code=code, is_active=True)
+        self.scope = "notification" if known and known.exists() else "notification_unknown"
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        code = request.headers.get("X-Channel-Id", "")[:40].encode().hex()
+        return self.cache_format % {"scope": self.scope, "ident": f"{code}:{self.get_ident(request)}"}
+
+
 class PaymentNotificationView(APIView):
     """A bank or payment channel confirms a payment to a virtual account.
 
@@ -151,6 +172,7 @@ class PaymentNotificationView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [NotificationThrottle]
 
     @extend_schema(
         request=NotificationRequestSerializer,
@@ -178,6 +200,9 @@ class PaymentNotificationView(APIView):
                 ERROR_SCHEMA,
                 description="UNKNOWN_VIRTUAL_ACCOUNT (kept for staff to match) or "
                 "TRANSACTION_CONFLICT (transaction id reused with other data)",
+            ),
+            429: OpenApiResponse(
+                ERROR_SCHEMA, description="Too many deliveries from this address; see Retry-After"
             ),
         },
         examples=[
