@@ -22,10 +22,10 @@ from core.api import ERROR_SCHEMA
 from core.models import User
 from families.api.views import IsParticipant
 from families.models import FamilyCard
-from payments.models import PaymentChannel
 from families.selectors import participant_of_user
 from participants.models import Participant
 
+from ..models import PaymentChannel
 from ..selectors import bill_statement, denda_quote, family_bills, family_of_participant
 from ..selectors import family_payments as payments_of
 from ..services import family_bills_prepare, notification_receive
@@ -158,7 +158,8 @@ class NotificationThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         code = request.headers.get("X-Channel-Id", "")[:40].encode().hex()
-        return self.cache_format % {"scope": self.scope, "ident": f"{code}:{self.get_ident(request)}"}
+        ident = f"{code}:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class PaymentNotificationView(APIView):

@@ -124,10 +124,7 @@ def parse_notification_body(raw_body: bytes, now: datetime | None = None) -> Not
     paid_at = _paid_at(data.get("paid_at"), now)
     if paid_at is None:
         errors["paid_at"] = [
-            _(
-                "An ISO 8601 date and time with a UTC offset, from 2014 (the start of JKN) "
-                "to now."
-            )
+            _("An ISO 8601 date and time with a UTC offset, from 2014 (the start of JKN) to now.")
         ]
     if errors:
         raise ValidationFailed(_("Some fields are invalid; see fields."), fields=errors)
