@@ -9,10 +9,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 
 class BearerTokenAuthentication(TokenAuthentication):
     """`Authorization: Bearer <token>`; the prefix comes from REST_KNOX settings."""
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        # Tokens are hex: anything else (bytes that are not UTF-8, a NUL that PostgreSQL
+        # refuses in a query) is simply a wrong token, 401.
+        if not token.isascii() or not token.isalnum():
+            raise AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(token)
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
