@@ -157,3 +157,23 @@ def test_a_date_inside_the_window_is_still_answered():
     )
     assert response.status_code == 200
     assert response.json()["date"] == "2014-01-01"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99"])
+def test_a_page_that_does_not_exist_is_a_documented_field_error(page):
+    family, head = make_family(1)
+
+    response = bearer(head.user).get("/api/v1/me/payments/", {"page": page})
+
+    body = assert_error_shape(response, 400, "VALIDATION_ERROR")
+    assert body["fields"] == {"page": ["Pilih halaman dari 1 sampai 1."]}
+
+
+def test_the_schema_documents_payments_as_a_page_with_the_page_error(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/me/payments/"]["get"]
+    ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/PaginatedPaymentList"}
+    paged = schema["components"]["schemas"]["PaginatedPaymentList"]["properties"]
+    assert sorted(paged) == ["count", "next", "previous", "results"]
+    assert "400" in operation["responses"]

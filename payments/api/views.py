@@ -1,7 +1,7 @@
 """Payments API: the bank notification webhook, and a participant's bills, payments and
 denda pelayanan quote. Scope: the caller's own current family, in the query."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.http import Http404
 from django.utils import timezone
@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,12 +20,13 @@ from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
 from core.models import User
+from core.pagination import Pagination
 from families.api.views import IsParticipant
 from families.models import FamilyCard
 from families.selectors import participant_of_user
 from participants.models import Participant
 
-from ..models import PaymentChannel
+from ..models import Payment, PaymentChannel
 from ..selectors import bill_statement, denda_quote, family_bills, family_of_participant
 from ..selectors import family_payments as payments_of
 from ..services import family_bills_prepare, notification_receive
@@ -47,6 +48,11 @@ PARTICIPANT_ERRORS = {
 }
 
 
+PAGED_ERRORS = {
+    400: OpenApiResponse(ERROR_SCHEMA, description="No such page (field error on page)"),
+}
+
+
 def _caller_family(request: Request) -> tuple[Participant, FamilyCard]:
     participant = participant_of_user(user=cast(User, request.user))
     family = family_of_participant(participant=participant) if participant else None
@@ -63,14 +69,14 @@ class MyBillsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int)],
-        responses={200: BillListSerializer, **PARTICIPANT_ERRORS},
+        responses={200: BillListSerializer, **PAGED_ERRORS, **PARTICIPANT_ERRORS},
         tags=["payments"],
     )
     def get(self, request: Request) -> Response:
         _participant, family = _caller_family(request)
         today = timezone.localdate()
         family_bills_prepare(family=family, on=today)
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(family_bills(family=family), request, view=self)
         return Response(
             {
@@ -83,21 +89,24 @@ class MyBillsView(APIView):
         )
 
 
-class MyPaymentsView(APIView):
-    """Payments credited to the family's virtual account, newest first."""
+class MyPaymentsView(generics.ListAPIView):
+    """Payments credited to the family's virtual account, newest first, paged."""
 
     permission_classes = [IsParticipant]
+    serializer_class = PaymentSerializer
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Payment.objects.none()
+        _participant, family = _caller_family(self.request)
+        return payments_of(family=family)
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int)],
-        responses={200: PaymentSerializer(many=True), **PARTICIPANT_ERRORS},
+        responses={200: PaymentSerializer(many=True), **PAGED_ERRORS, **PARTICIPANT_ERRORS},
         tags=["payments"],
     )
-    def get(self, request: Request) -> Response:
-        _participant, family = _caller_family(request)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(payments_of(family=family), request, view=self)
-        return paginator.get_paginated_response(PaymentSerializer(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class MyDendaView(APIView):
