@@ -194,8 +194,8 @@ def setup_django(env: dict[str, str]) -> None:
 def migrate_and_seed(families: int, seed: int, log) -> dict[str, object]:
     from django.core.management import call_command
 
+    from demo.synthetic import seed_synthetic_families, synthetic_family_count
     from families.models import FamilyCard
-    from families.synthetic import seed_synthetic_families, synthetic_family_count
     from participants.models import Facility, Participant
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -244,7 +244,7 @@ def make_tokens(count: int) -> list[Login]:
     from django.db.models import Count, Q
     from knox.models import AuthToken
 
-    from families.synthetic import CARD_PREFIX, synthetic_family_count
+    from demo.synthetic import CARD_PREFIX, synthetic_family_count
     from participants.models import Participant
 
     total = synthetic_family_count()
