@@ -1,9 +1,9 @@
 """One settings module, configured only by environment variables (cookiecutter-django style).
 
-Embedded default (no variables set): DEBUG, SQLite in ./var/, Celery tasks run in-process,
-the mock Dukcapil registry served by the same process. Production: set DJANGO_DEBUG=0,
-SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL, DUKCAPIL_API_KEY,
-ALLOWED_HOSTS.
+Debug is opt-in: `make run` (the embedded default) sets DJANGO_DEBUG=1 and gets SQLite in
+./var/, Celery tasks in-process and the mock Dukcapil registry served by the same process.
+Without it (production): SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL,
+DUKCAPIL_API_KEY, ALLOWED_HOSTS.
 """
 
 import os
@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from dukcapil_sync.registry.installation import installation_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JKN_VAR_DIR", BASE_DIR / "var"))
@@ -25,7 +27,8 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Opt-in: a server started without the variable never shows debug pages.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dukcapil_sync.middleware.ServerAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -270,10 +274,15 @@ STATUS_RECOMPUTE_CHUNK = int(os.environ.get("STATUS_RECOMPUTE_CHUNK", "2000"))
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------
 # Embedded default: served by this process under /registry/. In production its own service.
-DUKCAPIL_URL = os.environ.get("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
-DUKCAPIL_API_KEY = os.environ.get("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
 # Serve the mock registry from this process (the embedded default); off in production.
 REGISTRY_EMBEDDED = env_bool("REGISTRY_EMBEDDED", DEBUG)
+# Empty with the embedded registry: this server's own address, whatever host and port it is
+# served on (dukcapil_sync.client.registry_url).
+DUKCAPIL_URL = os.environ.get("DUKCAPIL_URL", "")
+# Never a constant in the source: configured, or (embedded) random per installation in var/.
+DUKCAPIL_API_KEY = os.environ.get("DUKCAPIL_API_KEY") or (
+    installation_secret(VAR_DIR, "registry-api-key") if REGISTRY_EMBEDDED else ""
+)
 DUKCAPIL_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_TIMEOUT_SECONDS", "5"))
 # The registry's own knobs (used only by the registry service).
 REGISTRY_API_KEYS = [
