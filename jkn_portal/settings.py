@@ -139,6 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "core.auth.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -146,13 +147,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "families:family"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock per account and, separately, per IP address.
+# Proxies in front of the server that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+# Only their entries are believed; the rest of the header is whatever the client wrote.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login limits, counted independently (core/auth.py): django-axes per account, and per client
+# address a much higher limit, since a whole mobile network (CGNAT) shares one address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# A success resets the count of the account that succeeded, nothing else.
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 
@@ -216,6 +225,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Throttles identify clients like the login limits (core.auth.client_address).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("TOKEN_THROTTLE_RATE", "30/min"),
         # Payment notifications per channel and client address: a bank's peak, and anyone
