@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,4 +78,22 @@ class ApiErrorShapeMiddleware:
             for header in ("Retry-After", "Allow", "WWW-Authenticate"):
                 if header in original:
                     response[header] = original[header]
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every API answer (tokens, family data) and on every page
+    seen logged in or on the login page: personal data must not stay in a shared or back-button
+    cache. After AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        personal = request.path.startswith(("/api/v1/", "/masuk/", "/admin/")) or (
+            request.user.is_authenticated
+        )
+        response = self.get_response(request)
+        if personal or request.user.is_authenticated:  # logged in by this very request
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response
