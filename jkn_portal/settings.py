@@ -34,7 +34,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DJANGO_DEBUG=0 (the default). For development, set "
+            "DJANGO_DEBUG=1 as `make run` and `make test` do."
+        )
     # Development only: never used with DEBUG off (checked above).
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
