@@ -93,6 +93,7 @@ def test_an_unset_or_empty_variable_takes_the_default(monkeypatch):
             "JKN_TEST_VALUE='-0.5' is not a number of at least 0",
         ),
     ],
+    ids=["int-letters", "int-below-minimum", "float-nan", "float-below-minimum"],
 )
 def test_numbers_that_cannot_be_read_are_refused_with_the_variable_named(
     monkeypatch, reader, raw, message
