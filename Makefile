@@ -31,6 +31,7 @@ screenshots: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
 
 bench: install
 	$(VENV_PY) -m bench.run
