@@ -27,25 +27,21 @@ logger = logging.getLogger(__name__)
 FULL_SYNC_WORK_SECONDS = 3 * 3600
 
 
-@shared_task(
-    name="dukcapil_sync.tasks.sync_full",
-    bind=True,
-    acks_late=True,
-    soft_time_limit=FULL_SYNC_WORK_SECONDS + 600,
-    time_limit=FULL_SYNC_WORK_SECONDS + 900,
-)
+_FULL_SYNC_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "soft_time_limit": FULL_SYNC_WORK_SECONDS + 600,
+    "time_limit": FULL_SYNC_WORK_SECONDS + 900,
+}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_full", **_FULL_SYNC_TASK)
 def sync_full(self: Task, trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
     run, created = full_sync_start(trigger=trigger)
     return {**_work(self, run), "created": created}
 
 
-@shared_task(
-    name="dukcapil_sync.tasks.sync_full_resume",
-    bind=True,
-    acks_late=True,
-    soft_time_limit=FULL_SYNC_WORK_SECONDS + 600,
-    time_limit=FULL_SYNC_WORK_SECONDS + 900,
-)
+@shared_task(name="dukcapil_sync.tasks.sync_full_resume", **_FULL_SYNC_TASK)
 def sync_full_resume(self: Task, run_id: int) -> dict[str, object]:
     """Back on `run_id` when a lease ran out: takes over a chunk whose worker died. Does
     nothing if the run has finished meanwhile (never starts a new run)."""

@@ -3,8 +3,12 @@ value it cannot read (ImproperlyConfigured naming the variable) instead of guess
 DJANGO_DEBUG=flase stops the process rather than silently meaning False."""
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
+
+N = TypeVar("N", int, float)
 
 TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"0", "false", "no", "off"})
@@ -36,30 +40,25 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise _refuse(name, value, "a whole number") from None
-    if minimum is not None and number < minimum:
-        raise _refuse(name, value, f"a whole number of at least {minimum}")
-    return number
+    return _number(name, default, int, "a whole number", minimum)
 
 
 def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    return _number(name, default, float, "a number", minimum)
+
+
+def _number(name: str, default: N, parse: Callable[[str], N], kind: str, minimum: N | None) -> N:
     value = _raw(name)
     if value is None:
         return default
     try:
-        number = float(value)
+        number = parse(value)
     except ValueError:
-        raise _refuse(name, value, "a number") from None
+        raise _refuse(name, value, kind) from None
     if number != number:  # NaN
-        raise _refuse(name, value, "a number")
+        raise _refuse(name, value, kind)
     if minimum is not None and number < minimum:
-        raise _refuse(name, value, f"a number of at least {minimum}")
+        raise _refuse(name, value, f"{kind} of at least {minimum}")
     return number
 
 
