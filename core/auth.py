@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from .models import User
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -40,6 +43,15 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer"}
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The caller of a view that only signed-in users reach (login_required, or a DRF
+    permission that requires a user): typed as our User, never AnonymousUser."""
+    user = request.user
+    if not isinstance(user, User):  # the view's guard is missing: refuse, never guess
+        raise PermissionDenied
+    return user
 
 
 def client_address(request: HttpRequest) -> str:

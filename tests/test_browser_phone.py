@@ -174,7 +174,7 @@ def test_the_sync_panel_tells_what_happened(site: str, phone: Any, settings) -> 
     people = {p.nik: p for p in Person.objects.filter(nik__in=[m.nik for m in members])}
     changed = 0
     for member in members:
-        person = people.get(member.nik)
+        person = people.get(member.nik or "")
         if person is None or person.name != member.name.upper() or " " not in person.name:
             continue
         # Dukcapil writes names in capitals; extra spaces are a safe difference, a new word not.

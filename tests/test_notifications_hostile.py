@@ -46,7 +46,7 @@ def deliver(client: Client, headers: dict[str, str], body: bytes):
         URL,
         data=body,
         content_type="application/json",
-        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
+        headers=headers,
     )
 
 
