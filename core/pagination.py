@@ -15,7 +15,9 @@ class Pagination(PageNumberPagination):
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
-            pages = self.django_paginator_class(queryset, self.get_page_size(request) or 1).num_pages
+            pages = self.django_paginator_class(
+                queryset, self.get_page_size(request) or 1
+            ).num_pages
             raise exceptions.ValidationError(
                 {"page": [_("Choose a page from 1 to %(n)d.") % {"n": pages}]}
             ) from None
