@@ -6,8 +6,8 @@ per database, never committed; read one with `manage.py payment_channel_secret B
 Idempotent."""
 
 import secrets
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Max
