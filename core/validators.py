@@ -55,6 +55,8 @@ def parse_rupiah(text: str) -> int:
 class RupiahField(forms.IntegerField):
     """An amount in whole rupiah, typed as the pages write it ("Rp10.000.000")."""
 
+    widget = forms.TextInput
+
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:
             return None
@@ -67,6 +69,12 @@ class RupiahField(forms.IntegerField):
                 _("Type an amount in rupiah, e.g. 10.000.000."), code="invalid"
             ) from None
 
+    def prepare_value(self, value: object) -> object:
+        # Shown the way the pages write amounts: 9500000 as "9.500.000".
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", ".")
+        return value
+
     def widget_attrs(self, widget: forms.Widget) -> dict[str, str]:
         # A text box with the numeric keyboard: a number input refuses "10.000.000".
         attrs = super().widget_attrs(widget)
@@ -74,3 +82,20 @@ class RupiahField(forms.IntegerField):
         attrs.pop("max", None)
         attrs.pop("step", None)
         return {**attrs, "inputmode": "numeric"}
+
+
+# Indonesian mobile and landline numbers: 08.. / +628.. / 628.. for mobiles, 0 + area code for
+# landlines; 9 to 13 digits after the leading 0 (Kominfo numbering plan).
+_PHONE = re.compile(r"^(?:\+?62|0)([1-9][0-9]{7,12})$")
+
+
+def normalize_indonesian_phone(text: str) -> str:
+    """ "0812-3456-7890", "+62 812 3456 7890" -> "081234567890"; ValidationError otherwise."""
+    compact = re.sub(r"[\s.\-()]", "", text.strip())
+    match = _PHONE.fullmatch(compact)
+    if match is None:
+        raise ValidationError(
+            _("Type an Indonesian phone number, e.g. 0812-3456-7890 or +62 812 3456 7890."),
+            code="phone",
+        )
+    return "0" + match[1]
