@@ -5,17 +5,20 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.test_admin import (  # noqa: F401 - fixtures
-    branch_a,
-    change_url,
-    correction,
-    family_a,
-    members,
-    snapshot,
-    staff_a,
-)
+from core.factories import BranchOfficeFactory
+from families.factories import family_with_members
+from participants.models import Participant
+from tests.test_admin import change_url, correction, members, snapshot, staff_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def p(client: Client) -> Participant:
+    """A participant of the branch of the staff member logged in on `client`."""
+    branch = BranchOfficeFactory.create()
+    client.force_login(staff_of(branch))
+    return members(family_with_members(size=2, branch=branch))[0]
 
 
 def text(response) -> str:
@@ -23,8 +26,7 @@ def text(response) -> str:
 
 
 @pytest.mark.parametrize("phone", ["abc", "12345", "0812", "+1 202 555 0100"])
-def test_a_phone_number_that_is_not_indonesian_is_a_field_error(client, staff_a, family_a, phone):
-    p = members(family_a)[0]
+def test_a_phone_number_that_is_not_indonesian_is_a_field_error(client, p, phone):
     before = snapshot(p)
 
     response = client.post(change_url(p), correction(p, phone=phone, change_reason="telepon"))
@@ -36,8 +38,7 @@ def test_a_phone_number_that_is_not_indonesian_is_a_field_error(client, staff_a,
     assert snapshot(p) == before
 
 
-def test_an_indonesian_phone_number_is_saved_in_one_form(client, staff_a, family_a):
-    p = members(family_a)[0]
+def test_an_indonesian_phone_number_is_saved_in_one_form(client, p):
 
     client.post(change_url(p), correction(p, phone="+62 812-3456-7890", change_reason="telepon"))
 
@@ -45,8 +46,7 @@ def test_an_indonesian_phone_number_is_saved_in_one_form(client, staff_a, family
     assert p.phone == "081234567890"
 
 
-def test_class_7_is_a_readable_field_error_not_a_constraint_name(client, staff_a, family_a):
-    p = members(family_a)[0]
+def test_class_7_is_a_readable_field_error_not_a_constraint_name(client, p):
     before = snapshot(p)
 
     response = client.post(change_url(p), correction(p, care_class=7, change_reason="kelas"))
@@ -57,8 +57,7 @@ def test_class_7_is_a_readable_field_error_not_a_constraint_name(client, staff_a
     assert snapshot(p) == before
 
 
-def test_salary_is_shown_and_typed_with_thousand_dots(client, staff_a, family_a):
-    p = members(family_a)[0]
+def test_salary_is_shown_and_typed_with_thousand_dots(client, p):
     p.salary = 9_500_000
     p.save(update_fields=["salary"])
 
@@ -71,8 +70,7 @@ def test_salary_is_shown_and_typed_with_thousand_dots(client, staff_a, family_a)
     assert p.salary == 12_000_000
 
 
-def test_the_change_page_speaks_indonesian_and_has_no_link_to_a_404(client, staff_a, family_a):
-    p = members(family_a)[0]
+def test_the_change_page_speaks_indonesian_and_has_no_link_to_a_404(client, p):
 
     page = text(client.get(change_url(p)))
 
@@ -83,8 +81,7 @@ def test_the_change_page_speaks_indonesian_and_has_no_link_to_a_404(client, staf
     assert "Akun login:" in page
 
 
-def test_field_history_never_shows_none(client, staff_a, family_a):
-    p = members(family_a)[0]
+def test_field_history_never_shows_none(client, p):
     client.post(change_url(p), correction(p, name="Nama Baru", change_reason="salah ketik"))
 
     page = text(client.get(reverse("admin:participants_participant_history", args=[p.pk])))
