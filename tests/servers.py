@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .workers import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,11 +73,7 @@ def portal_server(env: dict[str, str]) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         server_log.extend(log)
 
 

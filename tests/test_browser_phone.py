@@ -23,7 +23,11 @@ from tests.test_browser import (  # noqa: F401 - fixtures
     site,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_cache"),
+]
 
 ARREARS_NIK = "3174021005750007"  # Rudi Hartono: one month of arrears (TIDAK AKTIF)
 
@@ -33,13 +37,6 @@ def phone(browser: Any) -> Iterator[Any]:  # noqa: F811
     page = new_page(browser, PHONE)
     yield page
     page.context.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def fits(page: Any, selector: str) -> None:

@@ -5,23 +5,15 @@ login page."""
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from core.factories import DEMO_PASSWORD, StaffUserFactory
 from tests.conftest import make_family
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 TOKEN = "/api/v1/auth/token/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page_login(client: Client, nik: str, password: str, **extra) -> int:

@@ -6,23 +6,15 @@ final state with its reason (never left RECEIVED); floods are limited and stored
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from payments.factories import PaymentChannelFactory, family_in_arrears, signed
 from payments.models import Payment, PaymentNotification
 from payments.services import sign
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 URL = "/api/v1/payments/notifications/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
