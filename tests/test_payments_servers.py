@@ -129,7 +129,7 @@ import json
 from django.utils import timezone
 from payments.factories import PaymentChannelFactory, family_in_arrears
 from payments.services import payment_credit, settlement
-settlement.enqueue_reactivation = lambda reactivation_id: None  # the event is lost
+settlement.enqueue_on_commit = lambda *args, **kwargs: None  # the event is lost
 family = family_in_arrears(months=1, size=2, care_class=2)
 payment_credit(channel=PaymentChannelFactory(code="BANK_LOST"), transaction_id="LOST-1",
                family=family, virtual_account=family.virtual_account, amount=400_000,
