@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "complaints",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    "vclaim",
 ]
 
 MIDDLEWARE = [
@@ -354,3 +355,21 @@ PAYMENT_CHANNEL_SECRETS = dict(
 )
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Facility lookups (issue 13; issue 7 point 13) ------------------------------------------
+# Eligibility lookups per facility account, REST API and VClaim facade together: each
+# "COUNT/unit" window applies (units sec, min, hour, day). Counted in the cache (REDIS_URL).
+ELIGIBILITY_RATE_LIMIT = os.environ.get("ELIGIBILITY_RATE_LIMIT", "60/min,5000/day")
+# VClaim facade: X-timestamp may be this far from our clock (seconds).
+VCLAIM_TIMESTAMP_TOLERANCE_SECONDS = int(
+    os.environ.get("VCLAIM_TIMESTAMP_TOLERANCE_SECONDS", "300")
+)
+# gunicorn (by default), Django's runserver and many proxies drop headers with an underscore
+# such as `user_key`. Off: a missing user_key is accepted (a wrong one never is); on: it must
+# arrive (e.g. gunicorn --header-map dangerous, nginx underscores_in_headers on).
+VCLAIM_REQUIRE_USER_KEY = env_bool("VCLAIM_REQUIRE_USER_KEY", False)
+# After a secret is rotated the old one keeps working this long, so the SIMRS can switch.
+VCLAIM_ROTATION_GRACE_HOURS = int(os.environ.get("VCLAIM_ROTATION_GRACE_HOURS", "24"))
+# Fernet keys that encrypt the stored facility secrets, comma-separated, newest first (older
+# ones still decrypt, for key rotation). Empty: derived from SECRET_KEY.
+VCLAIM_SECRET_KEYS = [k for k in os.environ.get("VCLAIM_SECRET_KEYS", "").split(",") if k]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # VClaim-compatible facade for hospital systems (issue 13); base path in any letter case.
+    re_path(r"^(?i:vclaim-rest)/", include("vclaim.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.
