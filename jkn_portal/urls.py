@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api_views import LogoutView, TokenView
+from vclaim.api.urls import VCLAIM_BASE
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -21,7 +22,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # VClaim-compatible facade for hospital systems (issue 13); base path in any letter case.
-    re_path(r"^(?i:vclaim-rest)/", include("vclaim.api.urls")),
+    re_path(VCLAIM_BASE, include("vclaim.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.
