@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "dukcapil_sync",
     "dukcapil_sync.registry",
     "vclaim",
+    # Demo and benchmark data, above every app: it imports them all, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
