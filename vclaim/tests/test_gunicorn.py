@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from families.demo import seed_demo
+from demo.parts.vclaim import DEMO_CONSUMER_ID, DEMO_SECRET, DEMO_USER_KEY
+from demo.seed import seed_demo
 from participants.models import Participant
 from participants.selectors import live_participants
 from participants.status import derive_status
@@ -17,8 +18,6 @@ from .client import VClaimClient
 from .gunicorn import gunicorn_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-DEMO_CONSUMER_ID, DEMO_SECRET, DEMO_USER_KEY = "10001", "jkn-demo-secret", "jkn-demo-userkey"
 
 # Our reason codes and the statusPeserta every VClaim client sees (README, integrators).
 EXPECTED_STATUS = {
@@ -56,21 +55,8 @@ def server(django_db_setup):
 
 @pytest.fixture
 def demo(transactional_db):
+    """The demo data with its facility credential (10001, as the README documents it)."""
     seed_demo(log=lambda _msg: None)
-    from vclaim.models import FacilityCredential
-
-    if not FacilityCredential.objects.filter(consumer_id=DEMO_CONSUMER_ID).exists():
-        from core.models import BranchOffice
-        from vclaim.services import facility_credential_create
-
-        facility_credential_create(
-            name="RS Demo",
-            branch=BranchOffice.objects.get(code="KC0901"),
-            actor=None,
-            consumer_id=DEMO_CONSUMER_ID,
-            secret=DEMO_SECRET,
-            user_key=DEMO_USER_KEY,
-        )
 
 
 def client(url: str, **kw) -> VClaimClient:
