@@ -310,5 +310,5 @@ class EligibilityLookupAdmin(ReadOnlyAdmin):
         if obj.participant is None:
             return "-"
         if not getattr(obj, "participant_visible", False):
-            return _("(another branch)")
+            return str(_("(another branch)"))
         return str(obj.participant)

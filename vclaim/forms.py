@@ -20,5 +20,7 @@ class CredentialIssueForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if branch is not None:
             # Staff issue credentials for their own branch only.
-            self.fields["branch"].queryset = BranchOffice.objects.filter(pk=branch.pk)
-            self.fields["branch"].initial = branch
+            field = self.fields["branch"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = BranchOffice.objects.filter(pk=branch.pk)
+            field.initial = branch

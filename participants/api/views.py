@@ -1,6 +1,7 @@
 """Eligibility check for health facilities (faskes): status on a date, nothing more."""
 
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -97,7 +98,8 @@ class EligibilityView(APIView):
         query = EligibilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        wait = eligibility_rate_limit_hit(account=request.user)
+        account = cast(User, request.user)  # IsFacility: a logged-in facility account
+        wait = eligibility_rate_limit_hit(account=account)
         if wait is not None:
             raise Throttled(wait)
         participant = participant_for_eligibility(
@@ -106,7 +108,7 @@ class EligibilityView(APIView):
         on = params.get("date") or timezone.localdate()
         result = derive_status(participant, on=on) if participant else None
         eligibility_lookup_record(
-            account=request.user,
+            account=account,
             channel=EligibilityLookup.Channel.API,
             kind=EligibilityLookup.Kind.NIK if params.get("nik") else EligibilityLookup.Kind.CARD,
             asked_number=params.get("nik") or params["card_number"],

@@ -42,7 +42,7 @@ def shown(html: str, element_id: str) -> str:
 
 @pytest.fixture
 def jaksel() -> BranchOffice:
-    return BranchOfficeFactory(code="KC0901", name="KC Jakarta Selatan")
+    return BranchOfficeFactory.create(code="KC0901", name="KC Jakarta Selatan")
 
 
 def issue(client: Client, **fields) -> str:
