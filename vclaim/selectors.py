@@ -1,6 +1,8 @@
 """Reads for the facade and the admin."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from core.models import User
 from families.models import FamilyMembership
@@ -13,25 +15,39 @@ FASKES_LIMIT = 50
 
 
 def credential_for_consumer(*, consumer_id: str) -> FacilityCredential | None:
-    return (
+    # order_by() and [:1] rather than first(): no ORDER BY to build on every request.
+    rows = (
         FacilityCredential.objects.select_related("account")
         .filter(consumer_id=consumer_id, is_active=True, account__is_active=True)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(rows), None)
+
+
+@dataclass(frozen=True)
+class LookupMatch:
+    participant: Participant
+    relationship: str | None  # in the current family; None without a membership
+    is_main: bool
 
 
 def participant_for_lookup(
     *, card_number: str | None = None, nik: str | None = None
-) -> Participant | None:
-    """The live participant with their current family relationship, in one query."""
-    current = FamilyMembership.objects.filter(participant=OuterRef("pk"), valid_to__isnull=True)
-    qs = live_participants().annotate(
-        relationship=Subquery(current.values("relationship")[:1]),
-        is_main=Subquery(current.values("is_main")[:1]),
+) -> LookupMatch | None:
+    """The live participant and their current family relationship (two small queries: one
+    query with subqueries cost more to build than the second round trip)."""
+    qs = live_participants().order_by()
+    qs = qs.filter(card_number=card_number) if card_number else qs.filter(nik=nik)
+    participant = next(iter(qs[:1]), None)
+    if participant is None:
+        return None
+    membership = (
+        FamilyMembership.objects.filter(participant_id=participant.pk, valid_to__isnull=True)
+        .order_by()
+        .values_list("relationship", "is_main")[:1]
     )
-    if card_number:
-        return qs.filter(card_number=card_number).first()
-    return qs.filter(nik=nik).first()
+    relationship, is_main = next(iter(membership), (None, False))
+    return LookupMatch(participant, relationship, is_main)
 
 
 def facilities_matching(*, term: str, level: str) -> list[Facility]:

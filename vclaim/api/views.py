@@ -152,9 +152,10 @@ def _peserta(request: HttpRequest, caller: Caller, *, by: str, number: str, day:
             f"Terlalu banyak permintaan; coba lagi dalam {wait} detik.",
             headers={"Retry-After": str(wait)},
         )
-    participant = (
+    match = (
         participant_for_lookup(nik=number) if by_nik else participant_for_lookup(card_number=number)
     )
+    participant = match.participant if match else None
     result = derive_status(participant, on=service_date) if participant else None
     eligibility_lookup_record(
         account=account,
@@ -166,16 +167,16 @@ def _peserta(request: HttpRequest, caller: Caller, *, by: str, number: str, day:
         result=result,
         client_address=request.META.get("REMOTE_ADDR"),
     )
-    if participant is None or result is None:
+    if match is None or result is None:
         raise Refusal("201", "Peserta tidak ditemukan.")
     document = peserta_document(
-        participant,
+        match.participant,
         result=result,
         service_date=service_date,
         today=timezone.localdate(),
         asked_by_nik=by_nik,
-        relationship=getattr(participant, "relationship", None),
-        is_main=bool(getattr(participant, "is_main", False)),
+        relationship=match.relationship,
+        is_main=match.is_main,
     )
     return envelope("200", "OK", encrypt_document(document, key=caller.key()))
 
