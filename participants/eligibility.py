@@ -85,7 +85,8 @@ def eligibility_lookup_record(
     insert is the only write of a lookup and its fsync was most of a lookup's time. A crash of
     the database server can lose the last fraction of a second of log rows, never make the
     database inconsistent (PostgreSQL: synchronous_commit, "Asynchronous Commit")."""
-    if connection.vendor == "postgresql":
+    # Only when this is the whole transaction: SET LOCAL would cover a caller's writes too.
+    if connection.vendor == "postgresql" and not connection.savepoint_ids:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
     return EligibilityLookup.objects.create(

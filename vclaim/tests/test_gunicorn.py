@@ -2,6 +2,10 @@
 and checks every demo participant's fields and status on the tglSEP date; the user_key header
 that gunicorn drops by default, and the strict setting for servers that pass it."""
 
+import os
+import re
+import subprocess
+import sys
 import time
 from datetime import date
 
@@ -15,7 +19,7 @@ from participants.selectors import live_participants
 from participants.status import derive_status
 
 from .client import VClaimClient
-from .gunicorn import gunicorn_server
+from .gunicorn import ROOT, gunicorn_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -144,3 +148,25 @@ def test_gunicorn_drops_user_key_and_the_facade_still_answers(demo, server):
         assert client(url).peserta_by_card(head.card_number, day).code == "200"
         wrong = client(url, user_key="salah").peserta_by_card(head.card_number, day)
         assert (wrong.code, wrong.message) == ("401", "user_key tidak valid.")
+
+
+def test_the_readme_integrator_example_runs_as_written(demo, server):
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## For facility systems") :]
+    example = re.search(r"```python\n(.*?)```", section, re.S)
+    assert example, "the integrator section lost its Python example"
+
+    run = subprocess.run(
+        [sys.executable, "-c", example.group(1)],
+        env={**os.environ, "VCLAIM_URL": f"{server}/vclaim-rest/"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "200 OK"
+    assert lines[1].startswith("BUDI SANTOSO {'kode': '0', 'keterangan': 'AKTIF'}")
+    assert lines[2] == "200 OK"
+    assert "'kode': '0901P001', 'nama': 'PUSKESMAS KECAMATAN TEBET'" in lines[3]
