@@ -1,8 +1,9 @@
 """Encryption at rest of facility secrets (Fernet from `cryptography`).
 
 `VCLAIM_SECRET_KEYS` lists Fernet keys, newest first: the first encrypts, every one decrypts,
-so the storage key can be rotated (`manage.py vclaim_reencrypt` re-encrypts with the newest).
-Without it the key is derived from SECRET_KEY (the embedded default)."""
+so the storage key can be rotated (`manage.py vclaim_reencrypt` re-encrypts with the newest,
+after which an old key can leave the list). Without it the key is derived from SECRET_KEY
+(the embedded default)."""
 
 import base64
 import hashlib
@@ -14,10 +15,10 @@ from django.conf import settings
 
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
-    if not keys:
-        derived = hashlib.sha256(b"jkn-vclaim-secrets:" + secret_key.encode()).digest()
-        keys = (base64.urlsafe_b64encode(derived).decode(),)
-    return MultiFernet([Fernet(k) for k in keys])
+    # The key derived from SECRET_KEY comes last: it encrypts only when no key is configured,
+    # and still decrypts what it encrypted until `vclaim_reencrypt` has moved it.
+    derived = hashlib.sha256(b"jkn-vclaim-secrets:" + secret_key.encode()).digest()
+    return MultiFernet([Fernet(k) for k in (*keys, base64.urlsafe_b64encode(derived).decode())])
 
 
 def fernet() -> MultiFernet:

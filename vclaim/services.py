@@ -13,7 +13,7 @@ from core.errors import ValidationFailed
 from core.models import BranchOffice, User
 
 from .models import FacilityCredential
-from .sealing import seal, user_key_digest
+from .sealing import reseal, seal, user_key_digest
 
 FIRST_CONSUMER_ID = 10001
 
@@ -108,3 +108,16 @@ def facility_credential_set_active(
     credential.save(update_fields=["is_active"])
     User.objects.filter(pk=credential.account_id).update(is_active=active)
     return credential
+
+
+@transaction.atomic
+def facility_credentials_reseal() -> int:
+    """Encrypt every stored secret again with the newest storage key (key rotation)."""
+    count = 0
+    for credential in FacilityCredential.objects.select_for_update().order_by("pk"):
+        credential.secret_encrypted = reseal(credential.secret_encrypted)
+        if credential.previous_secret_encrypted:
+            credential.previous_secret_encrypted = reseal(credential.previous_secret_encrypted)
+        credential.save(update_fields=["secret_encrypted", "previous_secret_encrypted"])
+        count += 1
+    return count

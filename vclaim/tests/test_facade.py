@@ -321,3 +321,20 @@ def test_each_lookup_is_logged_with_who_whom_when_and_channel(vclaim, credential
          date(2026, 11, 20), "127.0.0.1"),
     ]  # fmt: skip
     assert all(before <= r.asked_at <= timezone.now() for r in rows)
+
+
+def test_storage_key_rotation_keeps_credentials_working(vclaim, credential, member, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.VCLAIM_SECRET_KEYS = [old_key]
+    call_command("vclaim_reencrypt")
+    assert vclaim.peserta_by_card(member.card_number, SEP).code == "200"
+
+    # A new key first in the list: old ciphertexts still decrypt; re-encrypting moves them.
+    settings.VCLAIM_SECRET_KEYS = [new_key, old_key]
+    assert vclaim.peserta_by_card(member.card_number, SEP).code == "200"
+    call_command("vclaim_reencrypt")
+    settings.VCLAIM_SECRET_KEYS = [new_key]
+    assert vclaim.peserta_by_card(member.card_number, SEP).code == "200"
