@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from core.models import User
-from families.models import FamilyMembership
 from participants.models import Facility, Participant
-from participants.selectors import live_participants
 
 from .models import FacilityCredential
 
@@ -34,20 +32,29 @@ class LookupMatch:
 def participant_for_lookup(
     *, card_number: str | None = None, nik: str | None = None
 ) -> LookupMatch | None:
-    """The live participant and their current family relationship (two small queries: one
-    query with subqueries cost more to build than the second round trip)."""
-    qs = live_participants().order_by()
+    """The live participant and their current family relationship, in one query (a
+    participant has at most one current membership: families.0001 constraint)."""
+    qs = (
+        Participant.objects.filter(retired_at__isnull=True)
+        .select_related("segment", "fktp")
+        .annotate(
+            current=FilteredRelation(
+                "memberships", condition=Q(memberships__valid_to__isnull=True)
+            ),
+            current_relationship=F("current__relationship"),
+            current_is_main=F("current__is_main"),
+        )
+        .order_by()
+    )
     qs = qs.filter(card_number=card_number) if card_number else qs.filter(nik=nik)
     participant = next(iter(qs[:1]), None)
     if participant is None:
         return None
-    membership = (
-        FamilyMembership.objects.filter(participant_id=participant.pk, valid_to__isnull=True)
-        .order_by()
-        .values_list("relationship", "is_main")[:1]
+    return LookupMatch(
+        participant,
+        participant.current_relationship,  # type: ignore[attr-defined]
+        bool(participant.current_is_main),  # type: ignore[attr-defined]
     )
-    relationship, is_main = next(iter(membership), (None, False))
-    return LookupMatch(participant, relationship, is_main)
 
 
 def facilities_matching(*, term: str, level: str) -> list[Facility]:
