@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.formatting import mask_number
+from families.models import Relationship
 from participants.models import Facility, Participant, Reason, Status
 from participants.status import StatusResult
 
@@ -75,11 +76,11 @@ def age_text(birth: date, on: date) -> str:
 
 
 def pisa(*, relationship: str | None, is_main: bool, sex: str) -> str:
-    if is_main or relationship == "KEPALA":
+    if is_main or relationship == Relationship.HEAD:
         return PISA_MAIN
-    if relationship == "PASANGAN":
+    if relationship == Relationship.SPOUSE:
         return PISA_HUSBAND if sex == Participant.Sex.MALE else PISA_WIFE
-    if relationship == "ANAK":
+    if relationship == Relationship.CHILD:
         return PISA_CHILD
     return PISA_OTHER
 
