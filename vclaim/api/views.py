@@ -39,9 +39,9 @@ PESERTA_PATH = re.compile(
 FASKES_PATH = re.compile(r"^referensi/faskes/(?P<term>[^/]+)/(?P<level>[^/]*)/?$", re.IGNORECASE)
 CARD_NUMBER = re.compile(r"^[0-9]{13}$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# JKN began on 1 January 2014; a SEP is not made for a visit months ahead.
+# JKN began on 1 January 2014 (Perpres 12/2013); a year ahead at most, as the eligibility API.
 EARLIEST_SERVICE_DATE = date(2014, 1, 1)
-SERVICE_DAYS_AHEAD = 90
+SERVICE_DAYS_AHEAD = 366
 
 
 class Refusal(Exception):
