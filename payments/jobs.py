@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from core.models import JobRun
 from families.models import FamilyCard
+from participants.contributions import RateTable
 from participants.models import Cause
-from participants.selectors import RateTable
 from participants.services import participants_refresh_statuses
 from participants.status import month_index, month_start
 

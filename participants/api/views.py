@@ -18,8 +18,7 @@ from core.formatting import mask_number
 from core.models import User
 from core.nik import validate_nik
 
-from ..selectors import participant_for_eligibility
-from ..status import derive_status
+from ..selectors import participant_for_eligibility, participant_status
 from .serializers import StatusSerializer
 
 
@@ -96,7 +95,7 @@ class EligibilityView(APIView):
         if participant is None:
             raise Http404
         on = params.get("date") or timezone.localdate()
-        result = derive_status(participant, on=on)
+        result = participant_status(participant=participant, on=on)
         return Response(
             EligibilitySerializer(
                 {
