@@ -30,6 +30,8 @@ CORRECTABLE_FIELDS = frozenset(
         "birth_place",
         "birth_date",
         "sex",
+        "marital_status",
+        "in_formal_education",
         "phone",
         "email",
         "segment",

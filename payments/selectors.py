@@ -134,9 +134,9 @@ def bill_statement(*, family: FamilyCard, on: date) -> BillStatement:
 
 @dataclass(frozen=True)
 class DendaQuote:
-    """Denda pelayanan for one inpatient stay (Perpres 64/2020 Pasal 42(5)): 5% of the
-    estimated INA-CBG cost x months in arrears (at most 12), at most Rp30.000.000, if the
-    stay starts within 45 days after reactivation."""
+    """Denda pelayanan for one inpatient stay starting within 45 days after reactivation
+    (Perpres 64/2020 Pasal 42(5)): 5% of the estimated INA-CBG cost x months in arrears (at
+    most 12), at most Rp30.000.000 (42(6)); for PPU the employer pays it (42(7))."""
 
     participant: Participant
     inacbg_cost: int
@@ -161,7 +161,7 @@ class DendaQuote:
 
     @property
     def paid_by_employer(self) -> bool:
-        # PPU: the employer pays the penalty (DESIGN.md 4.4).
+        # PPU: the employer pays the penalty (Perpres 64/2020 Pasal 42(7)).
         return self.participant.segment.payer == Segment.Payer.EMPLOYER
 
 
