@@ -33,12 +33,12 @@ def family_statuses(
 ) -> FamilyStatuses:
     """Status of each member with the amounts of `contributions.family_charges`: Info Peserta,
     the family API and the eligibility check all come here, so they cannot disagree."""
+    if wages is None:
+        # Only a PPU member needs the wage floor: other families save the query.
+        employer = any(p.segment.payer == Segment.Payer.EMPLOYER for p, _r in members)
+        wages = wage_book() if employer else WageBook({})
     charges = family_charges(
-        members,
-        on=on,
-        rates=rates or rate_book(),
-        wages=wages or wage_book(),
-        district_code=district_code,
+        members, on=on, rates=rates or rate_book(), wages=wages, district_code=district_code
     )
     unit = PaymentUnit(
         monthly_amount=charges.va_monthly_amount,
@@ -55,8 +55,9 @@ def family_statuses(
 
 
 def participant_status(*, participant: Participant, on: date) -> StatusResult:
-    """One participant's status with their family's facts (the eligibility check). The family
-    is read through the membership relation, without importing `families`."""
+    """One participant's status with their family's facts (the eligibility check): a PPU
+    refusal counts, but a facility is not shown the family's amounts or virtual account. The
+    family is read through the membership relation, without importing `families`."""
     rows = list(
         live_participants()
         .filter(
@@ -78,7 +79,8 @@ def participant_status(*, participant: Participant, on: date) -> StatusResult:
         district_code=rows[0].district_code,  # type: ignore[attr-defined]
         virtual_account=rows[0].virtual_account,  # type: ignore[attr-defined]
     )
-    return family.statuses.get(participant.pk) or derive_status(participant, on=on)
+    refusal = family.charges.ppu_refusals.get(participant.pk, "")
+    return derive_status(participant, on=on, ppu_refusal=refusal)
 
 
 def participant_base_queryset() -> QuerySet[Participant]:
