@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from families.models import FamilyCard, FamilyMembership
+from families.services import family_main_after_death
 from participants.models import Cause, Participant
 from participants.services import RegistryFactChange, participants_apply_registry_facts
 
@@ -105,7 +106,7 @@ def reconcile(
         participants=participants, open_rows=open_rows, states=states, facts=facts.add
     )
     if facts.changes:
-        participants_apply_registry_facts(
+        touched = participants_apply_registry_facts(
             changes=[
                 RegistryFactChange(
                     participant_id=pid, changes=changes, reason="; ".join(facts.reasons[pid])
@@ -115,6 +116,12 @@ def reconcile(
             ],
             cause=Cause.DUKCAPIL_SYNC,
         )
+        # DESIGN.md 4.5: a dead main participant hands the family to the next by priority.
+        for p in touched:
+            if p.date_of_death and facts.changes.get(p.pk, {}).get("date_of_death"):
+                family_main_after_death(
+                    participant=p, on=p.date_of_death, actor=None, reason="Dukcapil sync: death"
+                )
     record_states(run=run, participant_ids=list(by_id), states=states, hold_set=hold_set, now=now)
     if checks.problems:
         SyncRecordError.objects.bulk_create(
