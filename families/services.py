@@ -38,6 +38,19 @@ def family_card_create(
     )
 
 
+def family_address_set(
+    *, family: FamilyCard, address: str, actor: User | None, reason: str
+) -> FamilyCard:
+    """The family card's address, audited (staff accept the registry's, DESIGN.md 4.8)."""
+    with transaction.atomic():
+        locked = FamilyCard.objects.select_for_update().get(pk=family.pk)
+        locked.address = address[:255]
+        locked._change_reason = reason[:100]  # type: ignore[attr-defined]
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked.save(update_fields=["address"])
+    return locked
+
+
 _MAIN_PRIORITY = {
     Relationship.HEAD: 0,
     Relationship.SPOUSE: 1,

@@ -36,6 +36,7 @@ class _Membership(TypedDict, total=False):
     participant_id: int
     family_id: int
     family__number: str
+    family__address: str
     participant__nik: str | None
 
 
@@ -139,7 +140,9 @@ def _family_memberships(family_ids: list[int]) -> list[_Membership]:
         _Membership(**row)  # type: ignore[typeddict-item]
         for row in FamilyMembership.objects.filter(
             family_id__in=family_ids, valid_to__isnull=True
-        ).values("participant_id", "family_id", "family__number", "participant__nik")
+        ).values(
+            "participant_id", "family_id", "family__number", "family__address", "participant__nik"
+        )
     ]
 
 
@@ -155,7 +158,7 @@ def _our_members(
             (m["participant_id"], _Membership(**m))  # type: ignore[typeddict-item]
             for m in FamilyMembership.objects.filter(
                 participant_id__in=missing, valid_to__isnull=True
-            ).values("participant_id", "family_id", "family__number")
+            ).values("participant_id", "family_id", "family__number", "family__address")
         )
     return [
         OurMember(
@@ -167,6 +170,8 @@ def _our_members(
             date_of_death=p.date_of_death,
             family_id=memberships.get(p.pk, {}).get("family_id"),
             kk_number=memberships.get(p.pk, {}).get("family__number"),
+            address=memberships.get(p.pk, {}).get("family__address") or "",
+            marital_status=p.marital_status,
         )
         for p in participants
     ]
