@@ -264,8 +264,8 @@ def _hold_result(p: Participant, *, on: date) -> StatusResult | None:
             Reason.DUPLICATE_NIK,
             _("This NIK is recorded on more than one membership. %(note)s") % {"note": p.hold_note},
             _(
-                "Visit the branch office with the KTP, KK and both JKN cards: staff merge the "
-                "records there. Questions: %(pandawa)s."
+                "Bring the KTP, KK and both JKN cards to the branch office so that staff "
+                "correct the records, or report it through %(pandawa)s with photos of them."
             )
             % {"pandawa": PANDAWA},
         )
