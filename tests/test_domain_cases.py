@@ -48,14 +48,16 @@ def person(rel: str, *, segment: str = "PBPU", cls: int = 2, **facts) -> tuple[s
 
 
 def family_of(*people: tuple[str, dict], district: str = "317401") -> tuple[FamilyCard, list]:
-    card = FamilyCardFactory(district=region(district))
-    members = []
+    card: FamilyCard = FamilyCardFactory.create(district=region(district))
+    members: list[Participant] = []
     for i, (rel, facts) in enumerate(people):
-        p = ParticipantFactory(branch=card.branch, fktp__branch=card.branch, **facts)
+        p: Participant = ParticipantFactory.create(
+            branch=card.branch, fktp__branch=card.branch, **facts
+        )
         FamilyMembershipFactory(family=card, participant=p, relationship=rel, is_main=i == 0)
         members.append(p)
     head = members[0]
-    head.user = UserFactory(username=head.nik or f"u{head.pk}")
+    head.user = UserFactory.create(username=head.nik or f"u{head.pk}")
     head.save(update_fields=["user"])
     return card, members
 
@@ -74,6 +76,7 @@ def check(card: FamilyCard, members: list[Participant], on: date, expect: Expect
         p.refresh_from_db()
     head = members[0]
     view = family_view_for_participant(participant=head, on=on)
+    assert view is not None
     by_pk = {m.participant.pk: m.status for m in view.members}
     got = [(by_pk[p.pk].status, by_pk[p.pk].reason) for p in members]
     assert got == expect.statuses

@@ -35,8 +35,9 @@ def member(draw, index: int):
         "paid_through": None if paid is None else month_start(month_index(ON) + paid),
     }
     if relationship == Relationship.CHILD:
-        facts["birth_date"] = date(2010 + draw(st.integers(0, 14)), 1, 1)
-        facts["coverage_start"] = max(start, facts["birth_date"])
+        born = date(2010 + draw(st.integers(0, 14)), 1, 1)
+        facts["birth_date"] = born
+        facts["coverage_start"] = max(start, born)
     if segment == "PPU_BU" and index == 0:
         facts["salary"] = draw(st.integers(1_000_000, 20_000_000))
     return person(relationship, segment=segment, cls=cls, **facts)
@@ -56,6 +57,7 @@ def test_info_peserta_api_and_bill_agree_and_no_arrears_before_coverage(data) ->
     from families.selectors import family_view_for_participant
 
     view = family_view_for_participant(participant=members[0], on=ON)
+    assert view is not None
     family_bills_ensure(family=card, on=ON)
     statement = bill_statement(family=card, on=ON)
     with _travel(ON):

@@ -1,6 +1,7 @@
 """Property tests (hypothesis) of the arrears, denda pelayanan and contribution rules
 (Perpres 64/2020 Pasal 32, 34, 42). Pure functions: no database."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -183,7 +184,7 @@ def test_ppu_base_is_the_salary_within_floor_and_ceiling_split_4_1_plus_1_per_ex
 def test_ppu_covers_worker_spouse_and_three_children_and_charges_1_percent_beyond(
     children: int, spouses: int, others: int
 ) -> None:
-    relationships = (
+    relationships: list[str] = (
         [Relationship.SPOUSE] * spouses + [Relationship.CHILD] * children + ["LAINNYA"] * others
     )
     _family_card, members = _family(PPU, 1, [Relationship.HEAD, *relationships], 9_000_000)

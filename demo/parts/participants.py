@@ -44,7 +44,10 @@ def create_family_people(
         facts = {**family.family_facts, **m.facts}
         # A member may have a segment of their own (a mixed-segment KK, DESIGN.md 4.3).
         segment = segments[str(facts.pop("segment", family.segment))]
-        start = facts.pop("coverage_start", m.birth if not m.has_nik else date(2018, 1, 1))
+        start = facts.pop("coverage_start", None) or (
+            m.birth if not m.has_nik else date(2018, 1, 1)
+        )
+        assert isinstance(start, date)
         people.append(
             Participant.objects.create(
                 card_number=card_number(family.key, i),

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -80,13 +80,14 @@ class FamilySerializer(serializers.Serializer):
     def get_contributions(self, view: FamilyView) -> list[dict[str, Any]]:
         cards = {m.participant.pk: m.participant.card_number for m in view.members}
         units = [view.charges.this_month[p] for p in sorted(view.charges.this_month)]
-        return UnitSerializer(units, many=True, context={"cards": cards}).data
+        return list(UnitSerializer(units, many=True, context={"cards": cards}).data)
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, view: FamilyView) -> list[dict[str, Any]]:
-        return MemberSerializer(
+        members = MemberSerializer(
             view.members, many=True, context={**self.context, "viewer_id": view.viewer.pk}
-        ).data
+        )
+        return cast(list[dict[str, Any]], members.data)  # many=True: a list (stubs say dict)
 
 
 class MemberDetailSerializer(MemberSerializer):
