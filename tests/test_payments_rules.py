@@ -1,7 +1,6 @@
 """Property tests (hypothesis) of the arrears, denda pelayanan and contribution rules
 (Perpres 64/2020 Pasal 32, 34, 42). Pure functions: no database."""
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 
 from hypothesis import given, settings
