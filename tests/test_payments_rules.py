@@ -1,6 +1,7 @@
 """Property tests (hypothesis) of the arrears, denda pelayanan and contribution rules
 (Perpres 64/2020 Pasal 32, 34, 42). Pure functions: no database."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -99,7 +100,7 @@ RATES = RateTable(
 )
 
 
-def _family(segment: Segment, care_class: int, relationships: list[str], salary: int | None):
+def _family(segment: Segment, care_class: int, relationships: Sequence[str], salary: int | None):
     family = FamilyCard(pk=1, number="3174011503100001", virtual_account="8888811503100001")
     family.district_id = "317401"
     members = []
