@@ -12,9 +12,8 @@ arrears); Perpres 82/2018 Pasal 4-5 as amended (PPU family members), Pasal 30-32
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
 
-from .models import ContributionRate, MinimumWage, Segment
+from .models import ContributionRate, MinimumWage, Participant, Segment
 
 
 def month_index(day: date) -> int:
@@ -69,8 +68,10 @@ PPU_WORKER_PERCENT = 1
 PPU_EXTRA_MEMBER_PERCENT = 1
 
 
-class MemberFacts(Protocol):
-    """What the rules read of a member: a Participant, or billing's lighter row."""
+@dataclass(slots=True)
+class MemberRow:
+    """The participant facts the rules read, with Participant's attribute names: billing
+    reads plain rows, not model instances (a 100000-family run reads 360000 of them)."""
 
     pk: int
     segment: Segment
@@ -85,6 +86,10 @@ class MemberFacts(Protocol):
     retired_at: datetime | None
     marital_status: str
     in_formal_education: bool
+
+
+# What the rules read of a member: a Participant, or billing's lighter row.
+MemberFacts = Participant | MemberRow
 
 
 # --- is this member still billed, and which months do they owe ------------------------------

@@ -19,6 +19,7 @@ from families.factories import FamilyCardFactory, FamilyMembershipFactory
 from families.models import FamilyCard, FamilyMembership, Relationship
 from families.selectors import family_view_for_participant
 from families.services import MemberRefused, family_main_after_death, family_member_register
+from participants.contributions import month_index, month_start
 from participants.factories import ParticipantFactory
 from participants.models import CoverageEndReason, Participant, RegistryHold, Segment
 from participants.services import participant_correct
@@ -60,6 +61,22 @@ def family_of(*people: tuple[str, dict], district: str = "317401") -> tuple[Fami
     head.user = UserFactory.create(username=head.nik or f"u{head.pk}")
     head.save(update_fields=["user"])
     return card, members
+
+
+def register(card: FamilyCard, relationship: str, *, name: str, born: date, sex: str, nik=None):
+    """The family registers a member on 21 Nov 2026 (as Info Peserta does)."""
+    return family_member_register(
+        family=card,
+        nik=nik,
+        name=name,
+        birth_place="Jakarta",
+        birth_date=born,
+        sex=sex,
+        relationship=relationship,
+        on=NOV_21,
+        actor=None,
+        reason="tambah anggota",
+    )
 
 
 @dataclass
@@ -124,62 +141,46 @@ def pbpu_class_2_family_of_4_with_3_months_arrears():
     return card, m, NOV_21, Expect([("TIDAK_AKTIF", "ARREARS")] * 4, 1_600_000, {"FAMILY": 400_000})
 
 
+def ppu_family_of_6(*, salary: int, on: date) -> Callable[[], tuple]:
+    """Worker, spouse, three children under 21 and a parent, all paid through the month
+    before `on`'s month: the month of `on` is due."""
+
+    def build():
+        last_month = month_start(month_index(on) - 1)
+        paid = {"segment": "PPU_BU", "cls": 1, "paid_through": last_month}
+        people = [person(H, salary=salary, **paid)]
+        people += [person(r, birth_date=date(2009, 1, 1), **paid) for r in (S, C, C, C)]
+        people += [person(P, birth_date=date(1950, 1, 1), **paid)]
+        return family_of(*people)
+
+    return build
+
+
+def _ppu_row(salary: int, on: date, total: int):
+    card, m = ppu_family_of_6(salary=salary, on=on)()
+    return card, m, on, Expect([("AKTIF", "PAYMENT_DUE")] * 6, total, {"EMPLOYER": total})
+
+
 def ppu_family_of_6_at_15_million():
     # Base = min(15.000.000, ceiling 12.000.000) = 12.000.000. Worker's 5% = 600.000
     # (employer 4% = 480.000, worker 1% = 120.000) covers worker, spouse, 3 children; the
     # 6th person (a parent) is 1% = 120.000, paid by the worker. Total 720.000: employer
     # 480.000, worker 240.000. December due on 3 Dec (paid through November).
-    people = [person(H, segment="PPU_BU", cls=1, salary=15_000_000)]
-    people += [person(r, segment="PPU_BU", cls=1) for r in (S, C, C, C)]
-    people += [person(P, segment="PPU_BU", cls=1, birth_date=date(1950, 1, 1))]
-    card, m = family_of(*people)
-    return (
-        card,
-        m,
-        date(2026, 12, 3),
-        Expect([("AKTIF", "PAYMENT_DUE")] * 6, 720_000, {"EMPLOYER": 720_000}),
-    )
+    return _ppu_row(15_000_000, date(2026, 12, 3), 720_000)
 
 
 def ppu_family_of_6_below_the_2026_floor():
     # Salary 3.000.000 < UMP DKI Jakarta 2026 Rp5.729.876 = base. Employer 4% = 229.195
     # (229.195,04 rounded down); 5% = 286.493 so worker 1% = 57.298; the parent's 1% =
     # 57.298. Total 229.195 + 57.298 + 57.298 = 343.791.
-    people = [person(H, segment="PPU_BU", cls=1, salary=3_000_000)]
-    people += [person(r, segment="PPU_BU", cls=1) for r in (S, C, C, C)]
-    people += [person(P, segment="PPU_BU", cls=1, birth_date=date(1950, 1, 1))]
-    card, m = family_of(*people)
-    return (
-        card,
-        m,
-        date(2026, 12, 3),
-        Expect([("AKTIF", "PAYMENT_DUE")] * 6, 343_791, {"EMPLOYER": 343_791}),
-    )
+    return _ppu_row(3_000_000, date(2026, 12, 3), 343_791)
 
 
 def ppu_family_of_6_below_the_2025_floor_in_december_2025():
     # The bill's own month: December 2025 uses UMP DKI 2025 Rp5.396.761. Employer 4% =
     # 215.870; 5% = 269.838, worker 53.968; parent 1% = 53.967. Total 323.805 (the figure
     # issue 8 saw billed while Info Peserta said 150.000 = 5% of the bare salary).
-    people = [person(H, segment="PPU_BU", cls=1, salary=3_000_000, paid_through=date(2025, 11, 1))]
-    people += [
-        person(
-            r, segment="PPU_BU", cls=1, paid_through=date(2025, 11, 1), birth_date=date(2009, 1, 1)
-        )
-        for r in (S, C, C, C)
-    ]
-    people += [
-        person(
-            P, segment="PPU_BU", cls=1, birth_date=date(1950, 1, 1), paid_through=date(2025, 11, 1)
-        )
-    ]
-    card, m = family_of(*people)
-    return (
-        card,
-        m,
-        date(2025, 12, 3),
-        Expect([("AKTIF", "PAYMENT_DUE")] * 6, 323_805, {"EMPLOYER": 323_805}),
-    )
+    return _ppu_row(3_000_000, date(2025, 12, 3), 323_805)
 
 
 def pbi_member_in_a_pbpu_family():
@@ -350,18 +351,7 @@ def test_the_ppu_bill_splits_employer_and_worker_shares():
 )
 def test_a_newborn_owes_from_birth_and_is_active_with_a_nik_note_once_paid(born, due):
     card, m = family_of(person(H, cls=3), person(S, cls=3))
-    membership = family_member_register(
-        family=card,
-        nik=None,
-        name="Bayi",
-        birth_place="Jakarta",
-        birth_date=born,
-        sex="L",
-        relationship=Relationship.CHILD,
-        on=NOV_21,
-        actor=None,
-        reason="kelahiran",
-    )
+    membership = register(card, Relationship.CHILD, name="Bayi", born=born, sex="L", nik=None)
     baby = membership.participant
     assert (baby.coverage_start, baby.paid_through) == (born, None)  # not the head's month
     members = [*m, baby]
@@ -403,17 +393,8 @@ def test_a_new_non_newborn_member_does_not_inherit_the_heads_paid_month():
     # The head paid through November; a spouse added on 21 Nov owes November (Rp100.000)
     # and is not covered before paying; months before the spouse's start are never arrears.
     card, m = family_of(person(H, paid_through=date(2026, 11, 1)))
-    spouse = family_member_register(
-        family=card,
-        nik="3174014202900001",
-        name="Istri",
-        birth_place="Jakarta",
-        birth_date=date(1990, 2, 2),
-        sex="P",
-        relationship=Relationship.SPOUSE,
-        on=NOV_21,
-        actor=None,
-        reason="perkawinan",
+    spouse = register(
+        card, S, name="Istri", born=date(1990, 2, 2), sex="P", nik="3174014202900001"
     ).participant
     check(
         card,
@@ -426,18 +407,7 @@ def test_a_new_non_newborn_member_does_not_inherit_the_heads_paid_month():
 def test_a_ppu_family_refuses_an_other_relative_with_the_reason():
     card, _m = family_of(person(H, segment="PPU_BU", cls=1, salary=8_000_000))
     with pytest.raises(MemberRefused) as exc:
-        family_member_register(
-            family=card,
-            nik=None,
-            name="Keponakan",
-            birth_place="Jakarta",
-            birth_date=date(2001, 1, 1),
-            sex="L",
-            relationship=Relationship.OTHER,
-            on=NOV_21,
-            actor=None,
-            reason="tambah anggota",
-        )
+        register(card, OTH, name="Keponakan", born=date(2001, 1, 1), sex="L")
     assert exc.value.code == "PPU_NOT_DEPENDANT" and "PBPU" in str(exc.value.message)
     assert FamilyMembership.objects.filter(family=card).count() == 1
 
@@ -512,18 +482,7 @@ def test_a_death_mid_month_stops_the_members_charge_and_the_next_becomes_main():
             185_000,
         ),
     )
-    baby = family_member_register(
-        family=card,
-        nik=None,
-        name="Bayi",
-        birth_place="Jakarta",
-        birth_date=date(2026, 11, 18),
-        sex="P",
-        relationship=Relationship.CHILD,
-        on=NOV_21,
-        actor=None,
-        reason="kelahiran",
-    ).participant
+    baby = register(card, C, name="Bayi", born=date(2026, 11, 18), sex="P").participant
     assert baby.care_class == 3
 
 

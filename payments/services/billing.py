@@ -16,6 +16,7 @@ from families.models import FamilyCard, FamilyMembership
 from participants.contributions import (
     STATE,
     VA_PAYERS,
+    MemberRow,
     RateBook,
     RateTable,
     UnitMonth,
@@ -38,34 +39,13 @@ __all__ = ["RateBook", "WageBook", "rate_book", "wage_book"]
 
 
 @dataclass(slots=True)
-class MemberFacts:
-    """The participant facts billing reads, with Participant's attribute names (the rules in
-    `participants.contributions` take either). Plain rows, not model instances: a
-    100000-family billing run reads 360000 of them."""
-
-    pk: int
-    segment: Segment
-    segment_id: str
-    care_class: int
-    salary: int | None
-    birth_date: date
-    coverage_start: date
-    coverage_end: date | None
-    date_of_death: date | None
-    paid_through: date | None
-    retired_at: datetime | None
-    marital_status: str
-    in_formal_education: bool
-
-
-@dataclass(slots=True)
 class Member:
     """A current membership, with FamilyMembership's attribute names."""
 
     pk: int
     relationship: str
     is_main: bool
-    participant: MemberFacts
+    participant: MemberRow
 
 
 def current_members(family_ids: Sequence[int]) -> dict[int, list[Member]]:
@@ -96,7 +76,7 @@ def current_members(family_ids: Sequence[int]) -> dict[int, list[Member]]:
     by_family: dict[int, list[Member]] = {}
     for row in rows:
         family_id, membership_id, relationship, is_main, pk, segment_id = row[:6]
-        participant = MemberFacts(pk, segments[segment_id], segment_id, *row[6:])
+        participant = MemberRow(pk, segments[segment_id], segment_id, *row[6:])
         by_family.setdefault(family_id, []).append(
             Member(membership_id, relationship, is_main, participant)
         )
