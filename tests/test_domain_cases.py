@@ -516,3 +516,28 @@ def test_a_nik_from_before_the_papua_renumbering_logs_in(client, password):
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
+
+
+def test_the_billing_job_bills_a_mixed_family_once_per_payer():
+    # PBI parents: the state's bill, 2 x Rp42.000 = Rp84.000, settled as it is made. The
+    # PBPU class III child: the family's own bill, Rp35.000 (+ Rp7.000 from the state).
+    from payments.jobs import billing_run
+
+    card, m = family_of(
+        person(H, segment="PBI_APBN", cls=3, paid_through=None),
+        person(S, segment="PBI_APBN", cls=3, paid_through=None),
+        person(C, cls=3, paid_through=date(2026, 11, 1)),
+    )
+    dec = date(2026, 12, 1)
+
+    billing_run(month=dec)
+    billing_run(month=dec)  # idempotent: nothing twice
+
+    bills = {
+        b.payer: (b.amount, b.state, sorted(line.participant_id for line in b.lines.all()))
+        for b in Bill.objects.filter(family=card, month=dec)
+    }
+    assert bills == {
+        "STATE": (84_000, "PAID", sorted([m[0].pk, m[1].pk])),
+        "FAMILY": (35_000, "OPEN", [m[2].pk]),
+    }
