@@ -342,7 +342,16 @@ def _payment_result(p: Participant, *, on: date, payment_unit: PaymentUnit | Non
         due_month = month_start(month_index(on))
         amount = payment_unit.amount_due if payment_unit else None
         remedy = _("Pay by the 10th; coverage stops on the 1st of next month if it stays unpaid.")
-        if p.segment.payer == Segment.Payer.EMPLOYER:
+        if p.segment.payer == Segment.Payer.EMPLOYER and payment_unit and amount:
+            remedy = _(
+                "The employer pays %(amount)s for this month to virtual account %(va)s by "
+                "%(due)s (the worker's 1%% shares are deducted from the salary)."
+            ) % {
+                "amount": rupiah(amount),
+                "va": payment_unit.virtual_account,
+                "due": _day(due_month.replace(day=10)),
+            }
+        elif p.segment.payer == Segment.Payer.EMPLOYER:
             remedy = _("The employer pays this month's contribution by the 10th.")
         elif payment_unit and amount:
             remedy = _(

@@ -121,6 +121,19 @@ def check(card: FamilyCard, members: list[Participant], on: date, expect: Expect
     )
     assert (data["amount_due"] or {"amount": 0})["amount"] == expect.due
     assert set(api) == set(cards)
+    # Facts that hold together are structured fields, with their amounts (point 5).
+    for index, codes in expect.notes.items():
+        notes = api[members[index].card_number]["notes"]
+        assert [n["code"] for n in notes] == codes
+        for n in notes:
+            if n["code"] in ("ARREARS", "AWAITING_FIRST_PAYMENT"):
+                assert n["amount"]["amount"] == expect.due
+    # Whoever owes is told the amount and the virtual account to pay it to.
+    for p in members:
+        status = api[p.card_number]
+        if status["amount_due"]:
+            assert status["amount_due"]["formatted"] in status["remedy"]
+            assert card.virtual_account in status["remedy"]
 
 
 def _travel(on: date):
