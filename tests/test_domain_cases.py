@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from core.factories import UserFactory, region
+from core.factories import FacilityUserFactory, UserFactory, region
 from families.factories import FamilyCardFactory, FamilyMembershipFactory
 from families.models import FamilyCard, FamilyMembership, Relationship
 from families.selectors import family_view_for_participant
@@ -128,6 +128,16 @@ def check(card: FamilyCard, members: list[Participant], on: date, expect: Expect
         for n in notes:
             if n["code"] in ("ARREARS", "AWAITING_FIRST_PAYMENT"):
                 assert n["amount"]["amount"] == expect.due
+    # A facility asking about each member on that day gets the same status and reason
+    # (without the family's amounts or virtual account).
+    facility = bearer(FacilityUserFactory.create())
+    for p, expected in zip(members, expect.statuses, strict=True):
+        answer = facility.get(
+            "/api/v1/eligibility/", {"card_number": p.card_number, "date": on.isoformat()}
+        ).json()
+        assert (answer["status"]["status"], answer["status"]["reason_code"]) == expected
+        assert answer["eligible"] == (expected[0] == "AKTIF")
+        assert card.virtual_account not in answer["status"]["remedy"]
     # Whoever owes is told the amount and the virtual account to pay it to.
     for p in members:
         status = api[p.card_number]
