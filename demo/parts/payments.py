@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from families.models import FamilyCard
@@ -19,7 +19,13 @@ from participants.status import month_index, month_start
 from payments.models import Bill, Payment, PaymentChannel
 from payments.services import family_bills_ensure
 from payments.services.bill_rows import bills_save
-from payments.services.billing import bill_for_family, current_members, rate_book, wage_book
+from payments.services.billing import (
+    VA_PAYERS,
+    bills_for_family,
+    current_members,
+    rate_book,
+    wage_book,
+)
 from payments.services.notifications import simulation_channel
 
 DEMO_BANK = "BANK_DEMO"
@@ -76,35 +82,37 @@ def seed_paid_history(*, family: FamilyCard, bank: PaymentChannel, today: date) 
     for month in months:
         if month in billed:
             continue  # seeded before (idempotent)
-        made = bill_for_family(
+        made = bills_for_family(
             family_id=family.pk,
             members=unpaid,
             month=month,
             on=month,
             rates=rates.table(month),
             wage_floor=wages.floor(family.district_id, month),
+            payers=VA_PAYERS,
         )
-        if made is None:
-            continue
-        (bill,) = bills_save([made])
+        if not made:
+            continue  # nobody paid through the virtual account that month
+        bills = bills_save(made)
         at = (
             timezone.make_aware(datetime.combine(reactivated, time(10, 0)))
             if reactivated and month >= month_start(month_index(reactivated) - 1)
             else _paid_at(month)
         )
-        payment = Payment.objects.create(
+        amount = sum(bill.amount for bill in bills)
+        Payment.objects.create(
             channel=bank,
             transaction_id=f"DEMO-{family.number[-6:]}-{month:%Y%m}",
             family=family,
             virtual_account=family.virtual_account,
-            amount=bill.amount,
-            allocated_amount=bill.amount,
+            amount=amount,
+            allocated_amount=amount,
             paid_at=at,
             credited_at=at,
             result=Payment.Result.SETTLED,
         )
-        Bill.objects.filter(pk=bill.pk).update(
-            state=Bill.State.PAID, paid_amount=bill.amount, settled_at=payment.credited_at
+        Bill.objects.filter(pk__in=[bill.pk for bill in bills]).update(
+            state=Bill.State.PAID, paid_amount=F("amount"), settled_at=at
         )
         written += 1
     return written

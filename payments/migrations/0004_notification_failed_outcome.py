@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0002_minimum_wages_and_staff_permissions'),
+        ('payments', '0003_minimum_wage_moved_bill_per_payer'),
     ]
 
     operations = [
