@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "complaints",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    "captcha",
+    "messaging",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -124,10 +127,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator"},
+    {"NAME": "accounts.validators.IdentityNumberValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Participants may log in with their 13-digit JKN card number as well as their NIK.
+    "accounts.backends.CardNumberBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "families:family"
@@ -354,3 +361,65 @@ PAYMENT_CHANNEL_SECRETS = dict(
 )
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Messages (messaging/): e-mail and SMS, sent by Celery after commit ----------------------
+# E-mail: the embedded default writes each message to a file in var/mail/ (and the staff-only
+# outbox page at /outbox/ lists them); production sets EMAIL_BACKEND to SMTP and EMAIL_HOST etc.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "JKN Portal <no-reply@jkn-portal.test>")
+MESSAGING_MAIL_DOMAIN = os.environ.get("MESSAGING_MAIL_DOMAIN", "jkn-portal.test")
+# SMS: "messaging.gateways.OutboxSmsGateway" (nothing leaves; read it on /outbox/) or
+# "messaging.gateways.HttpSmsGateway" with SMS_GATEWAY_URL and SMS_GATEWAY_API_KEY.
+MESSAGING_SMS_GATEWAY = os.environ.get(
+    "MESSAGING_SMS_GATEWAY", "messaging.gateways.OutboxSmsGateway"
+)
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_API_KEY = os.environ.get("SMS_GATEWAY_API_KEY", "")
+SMS_GATEWAY_CONNECT_TIMEOUT = float(os.environ.get("SMS_GATEWAY_CONNECT_TIMEOUT", "3"))
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
+SMS_GATEWAY_RETRIES = int(os.environ.get("SMS_GATEWAY_RETRIES", "2"))
+SMS_GATEWAY_BACKOFF_SECONDS = float(os.environ.get("SMS_GATEWAY_BACKOFF_SECONDS", "0.5"))
+# Attempts per message (each a Celery task) before it is FAILED and shown to staff to retry.
+MESSAGING_MAX_ATTEMPTS = int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "4"))
+MESSAGING_RETRY_BASE_SECONDS = int(os.environ.get("MESSAGING_RETRY_BASE_SECONDS", "30"))
+MESSAGING_LOST_AFTER_SECONDS = int(os.environ.get("MESSAGING_LOST_AFTER_SECONDS", "300"))
+# A queue of its own for messages (e.g. "messages" with `celery worker -Q messages`), so a code
+# is never stuck behind a long billing run. Empty: the default queue.
+MESSAGING_QUEUE = os.environ.get("MESSAGING_QUEUE", "")
+# Keep message bodies (they hold one-time codes) after sending: only for the dev outbox.
+MESSAGING_KEEP_BODIES = env_bool("MESSAGING_KEEP_BODIES", DEBUG)
+CELERY_BEAT_SCHEDULE["messaging-requeue"] = {
+    "task": "messaging.tasks.requeue_due_messages",
+    "schedule": 60.0,
+}
+
+# --- Participant accounts (accounts/, issue 9) -----------------------------------------------
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+ACCOUNTS_CODE_TTL_MINUTES = int(os.environ.get("ACCOUNTS_CODE_TTL_MINUTES", "5"))
+ACCOUNTS_CODE_MAX_ATTEMPTS = int(os.environ.get("ACCOUNTS_CODE_MAX_ATTEMPTS", "5"))
+# At most this many codes per window, per participant and per destination.
+ACCOUNTS_CODE_SENDS = int(os.environ.get("ACCOUNTS_CODE_SENDS", "3"))
+ACCOUNTS_CODE_WINDOW_MINUTES = int(os.environ.get("ACCOUNTS_CODE_WINDOW_MINUTES", "15"))
+# Anonymous NIK/card + birth-date checks (account creation, Lupa Password), per IP address.
+ACCOUNTS_IDENTIFY_RATE = os.environ.get("ACCOUNTS_IDENTIFY_RATE", "10/15m")
+ACCOUNTS_PIN_MAX_FAILURES = int(os.environ.get("ACCOUNTS_PIN_MAX_FAILURES", "5"))
+ACCOUNTS_PIN_LOCK_MINUTES = int(os.environ.get("ACCOUNTS_PIN_LOCK_MINUTES", "30"))
+ACCOUNTS_REMEMBER_ME_DAYS = int(os.environ.get("ACCOUNTS_REMEMBER_ME_DAYS", "14"))
+# Bot check (django-simple-captcha): an arithmetic picture, made on this server, no third party.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_LENGTH = 4
+CAPTCHA_IMAGE_SIZE = (140, 50)
+CAPTCHA_FONT_SIZE = 32

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("participants.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
+    path("", include("accounts.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("", include("accounts.urls")),
+    path("", include("messaging.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.
     path("", include("dukcapil_sync.urls")),
     path("", include("families.urls")),
