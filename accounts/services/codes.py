@@ -110,6 +110,7 @@ def code_issue(
             channel=channel,
             destination=destination,
             destination_key=key,
+            created_at=now,
             expires_at=now + timedelta(minutes=settings.ACCOUNTS_CODE_TTL_MINUTES),
             payload=payload or {},
         )
