@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import mask_number
 from messaging.models import Channel
 
 
@@ -41,7 +42,8 @@ class Account(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.user.username
+        # Shown in admin lists and logs: the NIK masked, as everywhere it is not needed whole.
+        return mask_number(self.user.username)
 
     @property
     def has_pin(self) -> bool:
