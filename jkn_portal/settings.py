@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "captcha",
     "messaging",
     "accounts",
+    # Demo and benchmark data, above every app: it imports them all, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
