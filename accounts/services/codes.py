@@ -175,7 +175,7 @@ def code_consume(
     with transaction.atomic():
         try:
             otc = (
-                OneTimeCode.objects.select_for_update()
+                OneTimeCode.objects.select_for_update(of=("self",))
                 .select_related("participant", "user")
                 .filter(purpose=purpose, **({"user": user} if user is not None else {}))
                 .get(pk=request_id)
