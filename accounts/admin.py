@@ -29,10 +29,25 @@ class ReasonForm(forms.Form):
     )
 
 
+AUDIT_FIELDS = ("created_at", "action", "actor", "reason")
+ACCOUNT_FIELDS = (
+    "participant_name",
+    "masked_nik",
+    "card_number",
+    "login_locked",
+    "pin_locked",
+    "last_login",
+    "email_shown",
+    "phone_shown",
+    "has_pin",
+    "created_at",
+)
+
+
 class AuditInline(admin.TabularInline):
     model = AccountAuditEntry
-    fields = ["created_at", "action", "actor", "reason"]
-    readonly_fields = fields
+    fields = AUDIT_FIELDS
+    readonly_fields = AUDIT_FIELDS
     extra = 0
     can_delete = False
 
@@ -65,19 +80,8 @@ class AccountAdmin(admin.ModelAdmin):
         "phone_shown",
     ]
     search_fields = ["user__username", "user__participant__card_number", "email_key"]
-    fields = [
-        "participant_name",
-        "masked_nik",
-        "card_number",
-        "login_locked",
-        "pin_locked",
-        "last_login",
-        "email_shown",
-        "phone_shown",
-        "has_pin",
-        "created_at",
-    ]
-    readonly_fields = fields
+    fields = ACCOUNT_FIELDS
+    readonly_fields = ACCOUNT_FIELDS
     inlines = [AuditInline]
     actions = ["unlock", "send_password_reset"]
 

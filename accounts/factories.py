@@ -4,6 +4,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from core.factories import UserFactory
+from core.models import User
 from participants.factories import ParticipantFactory
 from participants.models import Participant
 
@@ -20,8 +21,8 @@ def participant_with_account(
     pin: str | None = None,
 ) -> Participant:
     """A participant whose login (username = NIK) has an Account with e-mail and phone."""
-    participant = participant or ParticipantFactory()
-    user = UserFactory(username=participant.nik or participant.card_number)
+    participant = participant or ParticipantFactory.create()
+    user: User = UserFactory.create(username=participant.nik or participant.card_number)
     email = email or f"peserta{participant.pk}@contoh.id"
     user.email = email
     user.save(update_fields=["email"])

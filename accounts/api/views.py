@@ -4,7 +4,7 @@ Anonymous endpoints: captcha, identify (rate limited per IP), start, verify, res
 rest act on the caller's own account only (scope is the token's user, never an id from the
 request)."""
 
-from typing import Any
+from typing import Any, cast
 
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
+from core.models import User
 from families.api.views import IsParticipant
 
 from ..errors import BotCheckFailed
@@ -27,6 +28,11 @@ from ..models import OneTimeCode
 from ..services import codes, identify, password, pin, sessions, signup
 from ..throttle import check_identify_rate
 from . import serializers as s
+
+
+def _user(request: Request) -> User:
+    # IsParticipant let only a logged-in participant through.
+    return cast(User, request.user)
 
 
 def _err(description: str) -> OpenApiResponse:
@@ -54,7 +60,7 @@ def _check_captcha(key: str, value: str) -> None:
     except exceptions.ValidationError as exc:
         raise BotCheckFailed(
             _("Wrong answer to the bot check. Get a new picture and try again."),
-            fields={"captcha_value": [_("Wrong answer.")]},
+            fields={"captcha_value": [str(_("Wrong answer."))]},
         ) from exc
 
 
@@ -163,7 +169,7 @@ class ResendView(APIView):
         if data["purpose"] == OneTimeCode.Purpose.PIN_CHANGE:
             if not request.user.is_authenticated:
                 raise exceptions.NotAuthenticated
-            user = request.user
+            user = _user(request)
         issued = codes.code_resend(
             request_id=str(data["request_id"]), purpose=data["purpose"], user=user
         )
@@ -234,7 +240,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: s.AccountSerializer, **AUTH_ERRORS}, tags=["accounts"])
     def get(self, request: Request) -> Response:
-        return Response(s.AccountSerializer(pin.account_for(request.user)).data)
+        return Response(s.AccountSerializer(pin.account_for(_user(request))).data)
 
 
 class SessionsView(APIView):
@@ -244,7 +250,7 @@ class SessionsView(APIView):
         responses={200: s.SessionSerializer(many=True), **AUTH_ERRORS}, tags=["accounts"]
     )
     def get(self, request: Request) -> Response:
-        items = sessions.sessions_active(user=request.user)
+        items = sessions.sessions_active(user=_user(request))
         return Response(s.SessionSerializer(items, many=True).data)
 
 
@@ -256,7 +262,7 @@ class SessionDetailView(APIView):
         tags=["accounts"],
     )
     def delete(self, request: Request, session_id: int) -> Response:
-        sessions.session_end(user=request.user, session_id=session_id)
+        sessions.session_end(user=_user(request), session_id=session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -265,7 +271,7 @@ class TokensView(APIView):
 
     @extend_schema(responses={200: s.TokenSerializer(many=True), **AUTH_ERRORS}, tags=["accounts"])
     def get(self, request: Request) -> Response:
-        items = sessions.tokens_active(user=request.user)
+        items = sessions.tokens_active(user=_user(request))
         current = getattr(request.auth, "token_key", None)
         return Response(s.TokenSerializer(items, many=True, context={"current_key": current}).data)
 
@@ -278,7 +284,7 @@ class TokenDetailView(APIView):
         tags=["accounts"],
     )
     def delete(self, request: Request, token_key: str) -> Response:
-        sessions.token_end(user=request.user, token_key=token_key)
+        sessions.token_end(user=_user(request), token_key=token_key)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -300,7 +306,7 @@ class PinView(APIView):
     def post(self, request: Request) -> Response:
         serializer = s.PinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pin.pin_set(user=request.user, pin=serializer.validated_data["pin"])
+        pin.pin_set(user=_user(request), pin=serializer.validated_data["pin"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -322,7 +328,7 @@ class PinVerifyView(APIView):
     def post(self, request: Request) -> Response:
         serializer = s.PinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pin.pin_verify(user=request.user, pin=serializer.validated_data["pin"])
+        pin.pin_verify(user=_user(request), pin=serializer.validated_data["pin"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -340,7 +346,7 @@ class PinChangeView(APIView):
         data = serializer.validated_data
         return _issued(
             pin.pin_change_start(
-                user=request.user, password=data["password"], channel=data["channel"]
+                user=_user(request), password=data["password"], channel=data["channel"]
             )
         )
 
@@ -358,7 +364,7 @@ class PinChangeConfirmView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         pin.pin_change_complete(
-            user=request.user,
+            user=_user(request),
             request_id=str(data["request_id"]),
             code=data["code"],
             new_pin=data["new_pin"],

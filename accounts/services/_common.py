@@ -40,7 +40,7 @@ def password_subject(participant: Participant, email: str = "") -> PasswordSubje
 
 def check_password_rules(password: str, subject: PasswordSubject, field: str = "password") -> None:
     try:
-        validate_password(password, user=subject)
+        validate_password(password, user=subject)  # type: ignore[arg-type]  # duck-typed
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], fields={field: list(exc.messages)}) from exc
 

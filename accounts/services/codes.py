@@ -216,6 +216,6 @@ def code_consume(
                 if left
                 else _("Wrong code. No tries left: ask for a new code."),
                 code="CODE_WRONG",
-                fields={"code": [_("Wrong code.")]},
+                fields={"code": [str(_("Wrong code."))]},
             )
     raise refusal

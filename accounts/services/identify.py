@@ -65,7 +65,7 @@ def signup_identify(*, identifier: str, birth_date: date) -> Participant:
     if participant.birth_date != birth_date:
         raise IdentityMismatch(
             _("The birth date does not match our data for this number."),
-            fields={"birth_date": [_("The birth date does not match our data.")]},
+            fields={"birth_date": [str(_("The birth date does not match our data."))]},
         )
     if participant.user_id is not None:
         hints = ", ".join(o.destination_masked for o in account_channels(_account_of(participant)))
@@ -116,7 +116,7 @@ def identity_from_token(*, token: str, flow: str) -> Participant:
         raise IdentityMismatch(
             _("This step expired. Start again with your NIK or card number."),
             code="IDENTITY_EXPIRED",
-            fields={"identity_token": [_("Expired or invalid.")]},
+            fields={"identity_token": [str(_("Expired or invalid."))]},
         ) from exc
     participant = (
         Participant.objects.select_related("user__account").filter(pk=data.get("p")).first()
@@ -125,6 +125,6 @@ def identity_from_token(*, token: str, flow: str) -> Participant:
         raise IdentityMismatch(
             _("This step expired. Start again with your NIK or card number."),
             code="IDENTITY_EXPIRED",
-            fields={"identity_token": [_("Expired or invalid.")]},
+            fields={"identity_token": [str(_("Expired or invalid."))]},
         )
     return participant

@@ -21,7 +21,7 @@ def _destination(account: Account, channel: str) -> str:
     if not destination:
         raise ValidationFailed(
             _("No such contact is registered for this account."),
-            fields={"channel": [_("Choose a registered contact.")]},
+            fields={"channel": [str(_("Choose a registered contact."))]},
         )
     return destination
 
@@ -48,6 +48,7 @@ def password_reset_complete(*, request_id: str, code: str, new_password: str) ->
     check_password_rules(new_password, password_subject(pending.participant), field="new_password")
     otc = code_consume(request_id=request_id, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code)
     with transaction.atomic():
+        assert otc.user_id is not None  # reset codes are issued to an account
         user = User.objects.select_for_update().get(pk=otc.user_id)
         user.set_password(new_password)
         user.save(update_fields=["password"])

@@ -1,7 +1,7 @@
 """The 6-digit PIN that data changes will ask for (issue 9 point 5): stored hashed, locked for
 ACCOUNTS_PIN_LOCK_MINUTES after ACCOUNTS_PIN_MAX_FAILURES wrong entries in a row."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -22,10 +22,13 @@ _TRIVIAL = {"123456", "654321", "012345", "543210", "123123", "112233"}
 
 def _check_pin_shape(pin: str, field: str = "pin") -> None:
     if not (len(pin) == 6 and pin.isdigit()):
-        raise ValidationFailed(_("The PIN is 6 digits."), fields={field: [_("Enter 6 digits.")]})
+        raise ValidationFailed(
+            _("The PIN is 6 digits."), fields={field: [str(_("Enter 6 digits."))]}
+        )
     if len(set(pin)) == 1 or pin in _TRIVIAL:
         raise ValidationFailed(
-            _("This PIN is too easy to guess."), fields={field: [_("Choose a less obvious PIN.")]}
+            _("This PIN is too easy to guess."),
+            fields={field: [str(_("Choose a less obvious PIN."))]},
         )
 
 
@@ -52,7 +55,7 @@ def pin_set(*, user: User, pin: str) -> Account:
     return account
 
 
-def _locked_error(until: timezone.datetime) -> PinLocked:
+def _locked_error(until: datetime) -> PinLocked:
     local = formats.date_format(timezone.localtime(until), "H:i")
     return PinLocked(
         _("Too many wrong PINs. PIN use is locked until %(t)s.") % {"t": local},
@@ -88,7 +91,7 @@ def pin_verify(*, user: User, pin: str) -> None:
                 left = settings.ACCOUNTS_PIN_MAX_FAILURES - account.pin_failures
                 refusal = WrongPin(
                     _("Wrong PIN. %(n)d tries left before PIN use is locked.") % {"n": left},
-                    fields={"pin": [_("Wrong PIN.")]},
+                    fields={"pin": [str(_("Wrong PIN."))]},
                 )
             account.save(update_fields=["pin_failures", "pin_locked_until"])
     raise refusal
@@ -96,13 +99,13 @@ def pin_verify(*, user: User, pin: str) -> None:
 
 def pin_change_start(*, user: User, password: str, channel: str) -> IssuedCode:
     if not user.check_password(password):
-        raise WrongPassword(_("Wrong password."), fields={"password": [_("Wrong password.")]})
+        raise WrongPassword(_("Wrong password."), fields={"password": [str(_("Wrong password."))]})
     account = account_for(user)
     destination = account.email if channel == "EMAIL" else account.phone
     if not destination:
         raise ValidationFailed(
             _("No such contact is registered for this account."),
-            fields={"channel": [_("Choose a registered contact.")]},
+            fields={"channel": [str(_("Choose a registered contact."))]},
         )
     return code_issue(
         purpose=OneTimeCode.Purpose.PIN_CHANGE,

@@ -18,7 +18,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
-            _("A reason is required."), fields={"reason": [_("A reason is required.")]}
+            _("A reason is required."), fields={"reason": [str(_("A reason is required."))]}
         )
     return reason
 

@@ -21,11 +21,15 @@ def deliver_all() -> list[Message]:
 def code_in_last_email(to: str) -> str:
     for email in reversed(mail.outbox):
         if email.to == [to]:
-            return re.search(r"\b(\d{6})\b", email.body).group(1)
+            found = re.search(r"\b(\d{6})\b", str(email.body))
+            assert found, email.body
+            return found.group(1)
     raise AssertionError(f"no e-mail to {to}; sent: {[m.to for m in mail.outbox]}")
 
 
 def code_in_last_sms(to: str) -> str:
     message = Message.objects.filter(channel="SMS", destination=to).order_by("-id").first()
     assert message is not None, f"no SMS to {to}"
-    return re.search(r"\b(\d{6})\b", message.body_text).group(1)
+    found = re.search(r"\b(\d{6})\b", message.body_text)
+    assert found, message.body_text
+    return found.group(1)

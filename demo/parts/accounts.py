@@ -20,9 +20,11 @@ def seed_participant_accounts() -> int:
     now = timezone.now()
     logins = Participant.objects.filter(user__isnull=False, user__account__isnull=True)
     for index, participant in enumerate(logins.select_related("user").order_by("card_number")):
+        user = participant.user
+        assert user is not None  # filtered above
         email = demo_email(participant.name)
         Account.objects.create(
-            user=participant.user,
+            user=user,
             email=email,
             email_key=email,
             phone=f"+628120000{index + 1:04d}",
@@ -30,7 +32,7 @@ def seed_participant_accounts() -> int:
             phone_verified_at=now,
             pin_hash=make_password(DEMO_PIN),
         )
-        participant.user.email = email
-        participant.user.save(update_fields=["email"])
+        user.email = email
+        user.save(update_fields=["email"])
         created += 1
     return created

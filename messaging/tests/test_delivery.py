@@ -85,6 +85,7 @@ def gateway(request, settings) -> Iterator[str]:
         [sys.executable, str(FAKE), *args], stdout=subprocess.PIPE, text=True
     )
     try:
+        assert proc.stdout is not None
         line = proc.stdout.readline()
         url = f"http://127.0.0.1:{int(line.split()[1])}"
         settings.MESSAGING_SMS_GATEWAY = "messaging.gateways.HttpSmsGateway"
