@@ -31,6 +31,7 @@ from .forms import (
 from .identity import mask_name
 from .models import OneTimeCode
 from .services import codes, identify, password, pin, sessions, signup
+from .receivers import PIN_PROMPT
 from .throttle import check_identify_rate
 
 SIGNUP_TOKEN = "accounts.signup.identity"
@@ -122,7 +123,7 @@ def signup_details_view(request: HttpRequest) -> HttpResponse:
             _refuse(form, exc)
         else:
             request.session[SIGNUP_REQUEST] = issued.request_id
-            request.session["accounts.signup.sent_to"] = issued.destination_masked
+            request.session[f"{SIGNUP_REQUEST}.sent_to"] = issued.destination_masked
             return redirect("accounts:signup-code")
     context = {
         "form": form,
@@ -147,14 +148,14 @@ def _code_page(
     if not request_id:
         return redirect("accounts:signup" if purpose == OneTimeCode.Purpose.SIGNUP else "login")
     error: DomainError | None = None
-    notice = ""
+    notice = alert = ""
     form = form_class(None)
     if request.method == "POST" and "resend" in request.POST:
         try:
             issued = codes.code_resend(request_id=request_id, purpose=purpose, user=user)
         except DomainError as exc:
             error = exc
-            _refuse(form, exc)
+            alert = str(exc.message)
         else:
             request.session[request_key] = issued.request_id
             notice = _("A new code was sent to %(to)s.") % {"to": issued.destination_masked}
@@ -169,10 +170,14 @@ def _code_page(
             else:
                 request.session.pop(request_key, None)
                 return result
-    sent_to = request.session.get(f"{request_key}.sent_to") or request.session.get(
-        "accounts.signup.sent_to", ""
-    )
-    context = {"form": form, "notice": notice, "sent_to": sent_to, **(extra or {})}
+    sent_to = request.session.get(f"{request_key}.sent_to", "")
+    context = {
+        "form": form,
+        "notice": notice,
+        "alert": alert,
+        "sent_to": sent_to,
+        **(extra or {}),
+    }
     return _render(request, template, context, error)
 
 
@@ -316,7 +321,8 @@ def pin_view(request: HttpRequest) -> HttpResponse:
                 error = exc
                 _refuse(set_form, exc)
             else:
-                return redirect("accounts:account")
+                request.session.pop(PIN_PROMPT, None)
+                return redirect("families:family")
         return _render(request, "pin_set.html", {"form": set_form}, error)
     form = PinChangeStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

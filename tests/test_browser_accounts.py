@@ -120,6 +120,15 @@ def test_create_account_at_phone_width_then_log_in_with_the_card_number(
     assert "/info-peserta/" in phone.url
     assert "Siti Rahayu" in phone.inner_text("main")
 
+    # First login: every page asks for the PIN until it is set.
+    phone.click("[data-testid=pin-prompt] a")
+    phone.fill("#id_pin", "190845")
+    phone.fill("#id_pin2", "190845")
+    with phone.expect_navigation():
+        phone.click("[data-testid=pin-submit]")
+    assert "/info-peserta/" in phone.url
+    assert phone.locator("[data-testid=pin-prompt]").count() == 0
+
 
 def test_lupa_password_by_sms_at_phone_width(site: str, phone: Any, outbox: Any) -> None:
     phone.goto(f"{site}/masuk/")

@@ -39,6 +39,11 @@ def account_for(user: User) -> Account:
     return account
 
 
+def account_needs_pin(*, user: User) -> bool:
+    """A participant whose self-service account has no PIN yet."""
+    return Account.objects.filter(user=user, pin_hash="", user__role=User.Role.PARTICIPANT).exists()
+
+
 def pin_set(*, user: User, pin: str) -> Account:
     """The first PIN, after the first login. Changing it later needs password + code."""
     _check_pin_shape(pin)
