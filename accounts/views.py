@@ -30,8 +30,8 @@ from .forms import (
 )
 from .identity import mask_name
 from .models import OneTimeCode
-from .services import codes, identify, password, pin, sessions, signup
 from .receivers import PIN_PROMPT
+from .services import codes, identify, password, pin, sessions, signup
 from .throttle import check_identify_rate
 
 SIGNUP_TOKEN = "accounts.signup.identity"
