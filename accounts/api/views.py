@@ -72,7 +72,7 @@ class AnonymousView(APIView):
 class CaptchaView(AnonymousView):
     """A new bot-check picture (an arithmetic sum); answer it once in an identify request."""
 
-    @extend_schema(responses={201: s.CaptchaSerializer}, tags=["accounts"])
+    @extend_schema(request=None, responses={201: s.CaptchaSerializer}, tags=["accounts"])
     def post(self, request: Request) -> Response:
         key = CaptchaStore.generate_key()
         data = {"captcha_key": key, "image_url": request.build_absolute_uri(captcha_image_url(key))}
