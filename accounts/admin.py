@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.formatting import mask_number
-from core.models import User
+from messaging.admin import StaffReadOnlyAdmin
 from messaging.phone import mask_email, mask_phone
 
 from .models import Account, AccountAuditEntry
+from .selectors import accounts_for_staff
 from .services.staff import account_is_login_locked, account_send_password_reset, account_unlock
 
 
@@ -58,27 +59,9 @@ class AuditInline(admin.TabularInline):
         return False
 
 
-def accounts_for_staff(*, user: User) -> QuerySet[Account]:
-    qs = Account.objects.select_related("user__participant")
-    if user.is_superuser:
-        return qs
-    if user.branch_id is None:
-        return qs.none()
-    return qs.filter(user__participant__branch_id=user.branch_id)
-
-
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    list_display = [
-        "participant_name",
-        "masked_nik",
-        "card_number",
-        "login_locked",
-        "pin_locked",
-        "last_login",
-        "email_shown",
-        "phone_shown",
-    ]
+class AccountAdmin(StaffReadOnlyAdmin):
+    list_display = ACCOUNT_FIELDS[:8]
     search_fields = ["user__username", "user__participant__card_number", "email_key"]
     fields = ACCOUNT_FIELDS
     readonly_fields = ACCOUNT_FIELDS
@@ -87,21 +70,6 @@ class AccountAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
         return accounts_for_staff(user=request.user)  # type: ignore[arg-type]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_staff)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_staff)
 
     @admin.display(description=_("name"))
     def participant_name(self, obj: Account) -> str:

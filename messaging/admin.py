@@ -7,13 +7,25 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Message
 from .selectors import messages_for_staff
 from .services import message_retry
 
 
+class StaffReadOnlyAdmin(ReadOnlyAdmin):
+    """Read-only for every staff member; what each one sees is decided by get_queryset."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_staff)
+
+
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(StaffReadOnlyAdmin):
     list_display = ["created_at", "channel", "destination", "template", "state", "attempts"]
     list_filter = ["state", "channel", "template"]
     search_fields = ["destination", "event_key"]
@@ -40,21 +52,6 @@ class MessageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         return messages_for_staff(user=request.user)  # type: ignore[arg-type]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_staff)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_staff)
 
     @admin.action(description=_("Send the selected failed messages again"))
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
