@@ -50,9 +50,10 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-class PinLocked(DomainError):
+class PinLocked(RateLimited):
+    """Too many wrong PINs: like any limit, 429 with Retry-After (DESIGN.md 5)."""
+
     code = "PIN_LOCKED"
-    http_status = 423
 
 
 class WrongPin(DomainError):

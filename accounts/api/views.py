@@ -320,7 +320,7 @@ class PinVerifyView(APIView):
         responses={
             204: None,
             400: _err("PIN_WRONG with tries left"),
-            423: _err("PIN_LOCKED until a time"),
+            429: _err("PIN_LOCKED until a time; Retry-After"),
             **AUTH_ERRORS,
         },
         tags=["accounts"],

@@ -1,6 +1,7 @@
 """Helpers the flows share: password checks against the participant, audit rows."""
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from ..models import Account, AccountAuditEntry
 class PasswordSubject:
     """What the password validators compare a password with (UserAttributeSimilarity reads
     username/email/first_name; IdentityNumberValidator reads identity_numbers)."""
+
+    # UserAttributeSimilarityValidator names the similar field through the model's _meta.
+    _meta: ClassVar[Any] = User._meta
 
     username: str
     email: str = ""

@@ -64,6 +64,7 @@ def _locked_error(until: datetime) -> PinLocked:
     local = formats.date_format(timezone.localtime(until), "H:i")
     return PinLocked(
         _("Too many wrong PINs. PIN use is locked until %(t)s.") % {"t": local},
+        retry_after=max(int((until - timezone.now()).total_seconds()), 1),
     )
 
 

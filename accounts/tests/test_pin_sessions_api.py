@@ -48,11 +48,13 @@ def test_five_wrong_pins_lock_pin_use_even_for_the_right_pin(member):
     api = bearer(member.user)
     api.post("/api/v1/accounts/pin/", {"pin": "190845"})
     codes = [api.post("/api/v1/accounts/pin/verify/", {"pin": "000111"}) for _ in range(5)]
-    assert [r.status_code for r in codes] == [400, 400, 400, 400, 423]
+    assert [r.status_code for r in codes] == [400, 400, 400, 400, 429]
     assert codes[3].json()["message"] == "PIN salah. Tersisa 1 kali percobaan sebelum PIN dikunci."
     assert codes[4].json()["code"] == "PIN_LOCKED"
+    assert 29 * 60 < int(codes[4]["Retry-After"]) <= 30 * 60
     response = api.post("/api/v1/accounts/pin/verify/", {"pin": "190845"})
-    assert response.status_code == 423
+    assert response.status_code == 429
+    assert response.json()["code"] == "PIN_LOCKED"
     account = Account.objects.get(user=member.user)
     assert account.pin_locked_until > timezone.now() + timezone.timedelta(minutes=29)
     assert account.audit.filter(action=AccountAuditEntry.Action.PIN_LOCKED).count() == 1

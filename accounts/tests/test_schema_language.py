@@ -39,7 +39,7 @@ def test_every_accounts_endpoint_is_in_the_schema_with_its_errors(client):
     assert {"401", "403", "404"} <= set(
         paths["/api/v1/accounts/sessions/{session_id}/"]["delete"]["responses"]
     )
-    assert "423" in paths["/api/v1/accounts/pin/verify/"]["post"]["responses"]
+    assert "429" in paths["/api/v1/accounts/pin/verify/"]["post"]["responses"]
 
 
 def test_english_caller_gets_english_errors_and_an_english_code_message(anon, participant):

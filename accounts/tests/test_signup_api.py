@@ -180,6 +180,15 @@ def test_password_built_from_the_nik_is_refused(anon, participant):
     assert "NIK" in response.json()["fields"]["password"][0]
 
 
+def test_password_like_the_name_is_refused(anon, participant):
+    participant.name = "Budi Santoso"
+    participant.save(update_fields=["name"])
+    token = identify(anon, participant.nik, participant.birth_date).json()["identity_token"]
+    response = start(anon, token, password="Santoso-2!")
+    assert response.status_code == 400
+    assert response.json()["fields"]["password"] == ["Kata sandi terlalu mirip dengan nama depan."]
+
+
 def test_one_email_per_account_whatever_the_letter_case(anon, participant):
     participant_with_account(email="budi@contoh.id")
     token = identify(anon, participant.nik, participant.birth_date).json()["identity_token"]
