@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.enqueue import enqueue_on_commit
 from core.models import User
 from participants.models import Participant
 
@@ -17,6 +18,8 @@ from .gateways import DeliveryError, Sms, send_email, sms_gateway
 from .models import Channel, Message
 
 logger = logging.getLogger(__name__)
+
+SEND_TASK = "messaging.tasks.send_message"
 
 
 def _render(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
@@ -28,9 +31,9 @@ def _render(template: str, context: dict[str, Any], language: str) -> tuple[str,
 
 
 def enqueue_send(message_id: int) -> None:
-    from .tasks import send_message
-
-    send_message.apply_async((message_id,), queue=settings.MESSAGING_QUEUE or None)
+    """Send after the caller's transaction commits (at once outside one). A broker outage does
+    not undo the committed event: the message stays QUEUED and the sweep sends it later."""
+    enqueue_on_commit(SEND_TASK, message_id, queue=settings.MESSAGING_QUEUE or None)
 
 
 def message_queue(
@@ -65,7 +68,7 @@ def message_queue(
             },
         )
         if created:
-            transaction.on_commit(lambda: enqueue_send(message.pk))
+            enqueue_send(message.pk)
     return message
 
 
@@ -142,7 +145,7 @@ def message_retry(*, message: Message, actor: User) -> Message:
         )
         if updated:
             logger.info("message %s retried by %s", message.pk, actor.username)
-            transaction.on_commit(lambda: enqueue_send(message.pk))
+            enqueue_send(message.pk)
     message.refresh_from_db()
     return message
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from core.factories import DEMO_PASSWORD
 from demo.identities import HEAD_NIK, card_number
 from demo.seed import seed_demo
-from tests.test_browser import PHONE, SCREENSHOTS, browser, new_page, shot  # noqa: F401
+from tests.test_browser import PHONE, browser, new_page, shot  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,7 +31,6 @@ def site(live_server, celery_worker_process: str, settings) -> str:
     settings.MESSAGING_QUEUE = celery_worker_process
     cache.clear()
     seed_demo(log=lambda _msg: None)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return live_server.url
 
 
@@ -68,7 +67,9 @@ def code_from_outbox(outbox: Any, site: str, destination: str) -> str:
         first = outbox.locator(selector).first
         if first.count() and first.get_attribute("data-state") == "SENT":
             body = first.locator("[data-testid=message-body]").inner_text()
-            return re.search(r"\b(\d{6})\b", body).group(1)
+            found = re.search(r"\b(\d{6})\b", body)
+            assert found, body
+            return found.group(1)
         outbox.wait_for_timeout(500)
     raise AssertionError(f"no sent message to {destination}")
 
