@@ -31,7 +31,7 @@ class IdentifyForm(forms.Form):
         label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     captcha = CaptchaField(
-        label=_("Bot check: type the result of the sum in the picture"),
+        label=_("Bot check: type the result of the calculation in the picture"),
         error_messages={"invalid": _("Wrong answer to the bot check. Try the new picture.")},
     )
 

@@ -70,7 +70,7 @@ class AnonymousView(APIView):
 
 
 class CaptchaView(AnonymousView):
-    """A new bot-check picture (an arithmetic sum); answer it once in an identify request."""
+    """A new bot-check picture (a small calculation); answer it once in an identify request."""
 
     @extend_schema(request=None, responses={201: s.CaptchaSerializer}, tags=["accounts"])
     def post(self, request: Request) -> Response:
