@@ -45,11 +45,22 @@ class SignupIdentityResponse(serializers.Serializer):
     masked_name = serializers.CharField(help_text=_("e.g. BU** SA*****: confirm it is you."))
 
 
+PASSWORD_RULES = _(
+    "At least 8 characters with upper- and lower-case letters, a digit and a symbol; not a "
+    "common password, not like your name or e-mail, not containing your NIK, card number or "
+    "birth date."
+)
+
+
 class SignupSerializer(serializers.Serializer):
     identity_token = serializers.CharField()
-    email = serializers.EmailField(max_length=254)
-    phone = serializers.CharField(max_length=20)
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254, help_text=_("One account per e-mail."))
+    phone = serializers.CharField(
+        max_length=20, help_text=_("Indonesian mobile number, e.g. 0812-3456-7890.")
+    )
+    password = serializers.CharField(
+        trim_whitespace=False, style={"input_type": "password"}, help_text=PASSWORD_RULES
+    )
     channel = serializers.ChoiceField(choices=CHANNELS)
 
     def validate_phone(self, value: str) -> str:
@@ -97,7 +108,7 @@ class ResetStartSerializer(serializers.Serializer):
 
 
 class ResetConfirmSerializer(CodeSerializer):
-    new_password = serializers.CharField(trim_whitespace=False)
+    new_password = serializers.CharField(trim_whitespace=False, help_text=PASSWORD_RULES)
 
 
 class AccountSerializer(serializers.Serializer):
