@@ -144,3 +144,35 @@ def test_first_login_prompts_for_the_pin_until_it_is_set(client):
 def test_account_pages_need_a_participant_login(client):
     assert client.get("/akun/")["Location"].startswith("/masuk/")
     assert client.get("/akun/pin/")["Location"].startswith("/masuk/")
+
+
+def test_account_page_ends_another_session_and_a_token_but_not_someone_elses(client):
+    from django.test import Client
+    from knox.models import AuthToken
+
+    from accounts.models import SessionRecord
+
+    member = participant_with_account(email="andi@contoh.id")
+    other = participant_with_account(email="lain@contoh.id")
+    laptop, phone, intruder = client, Client(), Client()
+    for browser, who in ((laptop, member), (phone, member), (intruder, other)):
+        browser.post("/masuk/", {"username": who.nik, "password": DEMO_PASSWORD})
+    AuthToken.objects.create(member.user)
+    token_key = AuthToken.objects.get(user=member.user).token_key
+    phone_session = SessionRecord.objects.filter(user=member.user).order_by("-id").first()
+
+    page = laptop.get("/akun/").content.decode()
+    assert page.count('data-testid="session"') == 2
+    assert page.count('data-testid="session-end"') == 1  # not the one in use
+    assert token_key in page
+
+    # Another participant cannot end them: not found, nothing changes.
+    assert intruder.post(f"/akun/sesi/{phone_session.pk}/akhiri/").status_code == 404
+    assert intruder.post(f"/akun/token/{token_key}/cabut/").status_code == 404
+    assert phone.get("/akun/").status_code == 200
+
+    laptop.post(f"/akun/sesi/{phone_session.pk}/akhiri/")
+    laptop.post(f"/akun/token/{token_key}/cabut/")
+    assert phone.get("/akun/")["Location"].startswith("/masuk/")
+    assert not AuthToken.objects.filter(user=member.user).exists()
+    assert laptop.get("/akun/").status_code == 200
