@@ -31,6 +31,7 @@ from .forms import (
 from .identity import mask_name
 from .models import OneTimeCode
 from .receivers import PIN_PROMPT
+from .selectors import account_of
 from .services import codes, identify, password, pin, sessions, signup
 from .throttle import check_identify_rate
 
@@ -283,7 +284,7 @@ def _participant_user(request: HttpRequest) -> User:
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
     user = _participant_user(request)
-    account = pin.account_for(user)
+    account = account_of(user=user)
     context = {
         "account": account,
         "channels": identify.account_channels(account),
@@ -310,7 +311,7 @@ def token_end_view(request: HttpRequest, token_key: str) -> HttpResponse:
 @login_required
 def pin_view(request: HttpRequest) -> HttpResponse:
     user = _participant_user(request)
-    account = pin.account_for(user)
+    account = account_of(user=user)
     error: DomainError | None = None
     if not account.has_pin:
         set_form = PinSetForm(request.POST or None)

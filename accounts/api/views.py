@@ -25,6 +25,7 @@ from families.api.views import IsParticipant
 from ..errors import BotCheckFailed
 from ..identity import mask_name
 from ..models import OneTimeCode
+from ..selectors import account_of
 from ..services import codes, identify, password, pin, sessions, signup
 from ..throttle import check_identify_rate
 from . import serializers as s
@@ -240,7 +241,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: s.AccountSerializer, **AUTH_ERRORS}, tags=["accounts"])
     def get(self, request: Request) -> Response:
-        return Response(s.AccountSerializer(pin.account_for(_user(request))).data)
+        return Response(s.AccountSerializer(account_of(user=_user(request))).data)
 
 
 class SessionsView(APIView):
