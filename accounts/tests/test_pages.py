@@ -176,3 +176,10 @@ def test_account_page_ends_another_session_and_a_token_but_not_someone_elses(cli
     assert phone.get("/akun/")["Location"].startswith("/masuk/")
     assert not AuthToken.objects.filter(user=member.user).exists()
     assert laptop.get("/akun/").status_code == 200
+
+
+def test_signup_page_in_english_when_chosen(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/daftar-akun/"})
+    page = client.get("/daftar-akun/").content.decode()
+    assert "Create an account" in page
+    assert "Bot check: type the result of the calculation in the picture" in page

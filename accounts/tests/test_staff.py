@@ -133,3 +133,30 @@ def test_outbox_page_is_staff_only_and_branch_scoped(client, staff, member):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.logout()
     assert client.get("/outbox/").status_code == 302
+
+
+def test_failed_message_is_visible_to_branch_staff_and_sent_again(client, staff, member):
+    message = Message.objects.create(
+        event_key="account-code:failed",
+        channel="SMS",
+        destination="+6281234567890",
+        template="account_code",
+        body_text="Kode 123123",
+        participant=member,
+        state=Message.State.FAILED,
+        attempts=4,
+        last_error="gateway answered 503",
+    )
+    client.force_login(staff)
+    page = client.get("/admin/messaging/message/?state__exact=FAILED").content.decode()
+    assert "+6281234567890" in page and "gagal" in page
+    assert "123123" not in page  # staff never read a code in the admin
+    client.post(
+        "/admin/messaging/message/",
+        {"action": "retry_failed", "_selected_action": [message.pk]},
+    )
+    message.refresh_from_db()
+    assert message.state == Message.State.QUEUED
+    deliver_all()
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (Message.State.SENT, 5)
