@@ -9,9 +9,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from django.conf import settings
 
 from .workers import stop_process
 
@@ -44,12 +46,22 @@ def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
     return result.stdout
 
 
+def database_url_for_servers() -> str:
+    """The test database, for a server or worker process started by a test."""
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @contextmanager
-def portal_server(env: dict[str, str]) -> Iterator[str]:
-    """`manage.py runserver` on a free port; yields its base URL and stops it afterwards."""
+def serve(
+    command: Callable[[int], list[str]], env: dict[str, str], *, ready_path: str = "/masuk/"
+) -> Iterator[str]:
+    """Start `command(port)` on a free port; yields the base URL once `ready_path` answers
+    (any HTTP status), and stops the process afterwards."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -63,10 +75,11 @@ def portal_server(env: dict[str, str]) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(url + "/masuk/", timeout=2)  # noqa: S310 - our server
+                # A server loads Django on its first request: allow for a busy machine.
+                urllib.request.urlopen(url + ready_path, timeout=15)  # noqa: S310 - our server
                 break
             except urllib.error.HTTPError:
-                break
+                break  # it answered
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("server did not start:\n" + "".join(log)) from None
@@ -75,6 +88,16 @@ def portal_server(env: dict[str, str]) -> Iterator[str]:
     finally:
         stop_process(proc)
         server_log.extend(log)
+
+
+@contextmanager
+def portal_server(env: dict[str, str]) -> Iterator[str]:
+    """`manage.py runserver` (threaded, the embedded default's server) on a free port."""
+    with serve(
+        lambda port: [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env,
+    ) as url:
+        yield url
 
 
 # The last server's output, for a failing test's message.

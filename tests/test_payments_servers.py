@@ -13,12 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from core.factories import DEMO_PASSWORD
 from payments.services import sign
 
-from .servers import manage, portal_server, server_env, server_log
+from .servers import database_url_for_servers, manage, portal_server, server_env, server_log
 
 SEED = """
 import json
@@ -119,9 +118,7 @@ def test_twenty_parallel_notifications_reactivate_on_sqlite(tmp_path: Path):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_notifications_reactivate_on_postgresql():
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    twenty_at_once_then_all_aktif(server_env(url))
+    twenty_at_once_then_all_aktif(server_env(database_url_for_servers()))
 
 
 LOST_EVENT = """
