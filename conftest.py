@@ -77,6 +77,7 @@ _REFERENCE_LOADERS = [
     ("core.migrations.0002_load_regions", "load_regions"),
     ("participants.migrations.0002_segments_and_rates", "load"),
     ("core.migrations.0003_staff_group", "create_group"),
+    ("complaints.migrations.0002_staff_permissions", "grant"),
 ]
 
 

@@ -356,3 +356,22 @@ PAYMENT_CHANNEL_SECRETS = dict(
 )
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Complaints (issue 12; DESIGN.md 4.7) ---------------------------------------------------
+# Attachments live outside the web root and every static folder; only the complaint's own
+# views serve them, to those allowed to see the complaint.
+COMPLAINT_ATTACHMENTS_DIR = Path(
+    os.environ.get("COMPLAINT_ATTACHMENTS_DIR", str(VAR_DIR / "private" / "attachments"))
+)
+COMPLAINT_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("COMPLAINT_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
+# A complaint in PENANGANAN closes when the participant has not answered for this many days
+# after the branch's last reply.
+COMPLAINT_AUTO_CLOSE_DAYS = int(os.environ.get("COMPLAINT_AUTO_CLOSE_DAYS", "5"))
+CELERY_BEAT_SCHEDULE["complaints-autoclose"] = {
+    "task": "complaints.tasks.autoclose_complaints",
+    "schedule": crontab(minute="*/15"),
+}
+# KIS Digital: how long the QR code's signed token stays valid.
+CARD_TOKEN_MAX_AGE_SECONDS = int(os.environ.get("CARD_TOKEN_MAX_AGE_SECONDS", str(24 * 3600)))

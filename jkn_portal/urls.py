@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("participants.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
+    path("", include("complaints.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("dukcapil_sync.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
+    path("", include("complaints.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:
