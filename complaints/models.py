@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BranchOffice
 from families.models import FamilyCard
@@ -24,8 +25,8 @@ BRANCH_HEAD_GROUP_NAME = "Kepala Kantor Cabang"
 
 
 class Category(models.TextChoices):
-    KELUHAN = "KELUHAN", _("complaint")
-    INFORMASI = "INFORMASI", _("information request")
+    KELUHAN = "KELUHAN", pgettext_lazy("complaint category", "complaint")
+    INFORMASI = "INFORMASI", pgettext_lazy("complaint category", "information request")
 
 
 class Topic(models.TextChoices):
