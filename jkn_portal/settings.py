@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "families",
     "payments",
     "complaints",
+    "cards",
     "dukcapil_sync",
     "dukcapil_sync.registry",
     # Demo and benchmark data, above every app: it imports them all, none imports it.

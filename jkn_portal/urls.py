@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("cards.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("families.urls")),
     path("", include("payments.urls")),
     path("", include("complaints.urls")),
+    path("", include("cards.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:
