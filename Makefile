@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV_PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test bench lint worker beat registry clean
+.PHONY: install run test screenshots bench lint worker beat registry clean
 
 $(UV):
 	$(PY) -m venv .uv
@@ -23,9 +23,15 @@ run: install
 test: install
 	$(VENV_PY) scripts/test.py
 
+# Refresh the README's pictures (docs/screenshots/) on purpose; `make test` writes its
+# screenshots to the ignored var/screenshots/ instead.
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(VENV_PY) scripts/test.py -m browser
+
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
 
 bench: install
 	$(VENV_PY) -m bench.run
