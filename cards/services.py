@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
+from core.enqueue import enqueue_on_commit
 from core.errors import DomainError
 from core.formatting import mask_number
 from families.selectors import MemberView
@@ -114,7 +114,7 @@ def card_pdf(*, member: MemberView, token: CardToken) -> bytes:
         (_("Segment"), p.segment.name),
         (_("Status"), member.status.status_label),
     ]
-    y = 22
+    y: float = 22
     for label, value in rows:
         pdf.set_xy(8, y)
         pdf.set_font("Helvetica", "", 8)
@@ -147,10 +147,7 @@ def card_email_request(*, member: MemberView, viewer: Participant) -> str:
             gettext_lazy("The card was sent less than a minute ago: look in your inbox."),
             code="CARD_EMAIL_RECENT",
         )
-    from .tasks import send_card_email
-
-    participant_id, viewer_id = member.participant.pk, viewer.pk
-    transaction.on_commit(lambda: send_card_email.delay(participant_id, viewer_id))
+    enqueue_on_commit("cards.tasks.send_card_email", member.participant.pk, viewer.pk)
     return viewer.email
 
 

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,11 +24,11 @@ from core.admin import admin_user, masked
 from core.errors import DomainError
 from participants.selectors import participant_status_history
 
+from .downloads import attachment_response
 from .models import Complaint, ComplaintStatus
 from .report import report_view
 from .selectors import complaints_for_staff, with_conversation
 from .services import complaint_reply_as_branch, complaint_trigger_resync
-from .storage import attachment_response
 
 
 class StaffReplyForm(forms.Form):
@@ -165,7 +166,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             raise Http404
         return report_view(request, admin_site=self.admin_site, opts=self.model._meta)
 
-    def attachment(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def attachment(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         complaint = self.get_queryset(request).filter(pk=unquote(object_id)).first()
         if complaint is None or not complaint.attachment or not self.has_view_permission(request):
             raise Http404

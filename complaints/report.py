@@ -108,11 +108,11 @@ def complaint_report(*, complaints: QuerySet[Complaint], date_from: date, date_t
         )
         for value, label in Category.choices
     ]
+    replied = period.filter(first_branch_reply_at__isnull=False)
     waits = [
         (first - filed).total_seconds() / 3600
-        for filed, first in period.filter(first_branch_reply_at__isnull=False).values_list(
-            "created_at", "first_branch_reply_at"
-        )
+        for filed, first in replied.values_list("created_at", "first_branch_reply_at")
+        if first is not None
     ]
     finished = sum(counts.get((c, s), 0) for c in Category.values for s in ("SELESAI", "CLOSED"))
     closed = sum(counts.get((c, "CLOSED"), 0) for c in Category.values)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.enqueue import enqueue_on_commit
 from core.errors import DomainError, ValidationFailed
 from core.models import User
-from dukcapil_sync.tasks import enqueue_family_sync
 from families.selectors import current_memberships
 from participants.models import Participant
 
@@ -212,7 +212,8 @@ def complaint_trigger_resync(
     Reply.objects.create(
         complaint=complaint, side=Reply.Side.SYSTEM, event=Reply.Event.RESYNC, created_at=now
     )
-    enqueue_family_sync(family=complaint.family, actor=actor)
+    # dukcapil_sync's own per-family sync, by task name: complaints never imports that app.
+    enqueue_on_commit("dukcapil_sync.tasks.sync_family", complaint.family_id, actor.pk)
     return complaint
 
 
@@ -253,11 +254,13 @@ def complaints_autoclose(*, now: datetime | None = None, limit: int = 1000) -> A
         status=ComplaintStatus.CLOSED,
         closed_at=F("last_branch_reply_at") + timedelta(days=days),
     )
-    closed = list(
-        Complaint.objects.filter(pk__in=ids, status=ComplaintStatus.CLOSED).values_list(
-            "pk", "closed_at"
-        )
-    )
+    closed = [
+        (pk, closed_at)
+        for pk, closed_at in Complaint.objects.filter(
+            pk__in=ids, status=ComplaintStatus.CLOSED
+        ).values_list("pk", "closed_at")
+        if closed_at is not None
+    ]
     Reply.objects.bulk_create(
         Reply(
             complaint_id=pk,

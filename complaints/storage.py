@@ -7,20 +7,15 @@ COMPLAINT_ATTACHMENT_MAX_BYTES; the file is saved under a random name."""
 import os
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import puremagic
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
-
-if TYPE_CHECKING:
-    from .models import Complaint
 
 # MIME type (from content) -> the extension the file is stored with.
 ALLOWED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
@@ -87,17 +82,3 @@ def attachment_check(*, upload: File) -> CheckedAttachment:
         size=size,
         stored_name=f"{uuid.uuid4().hex}.{ALLOWED_TYPES[detected]}",
     )
-
-
-def attachment_response(complaint: "Complaint") -> FileResponse:
-    response = FileResponse(
-        complaint.attachment.open("rb"),
-        # Downloaded, never rendered by the portal's origin.
-        as_attachment=True,
-        filename=complaint.attachment_name,
-        content_type=complaint.attachment_type,
-    )
-    # Personal documents: never cached by a shared proxy, never sniffed into something else.
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

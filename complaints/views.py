@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from core.errors import DomainError
 from core.models import User
 from families.selectors import FamilyView, family_view_for_user
 
+from .downloads import attachment_response
 from .forms import ComplaintForm, ReplyForm
 from .models import Category, Complaint, ComplaintStatus, Topic
 from .selectors import complaints_for_participant_user, complaints_for_user, with_conversation
@@ -27,7 +29,6 @@ from .services import (
     complaint_mark_done,
     complaint_reply_as_participant,
 )
-from .storage import attachment_response
 
 
 def _user(request: HttpRequest) -> User:
@@ -206,7 +207,7 @@ def complaint_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The attachment, to the complaint's family or its branch's staff only."""
     complaint = complaints_for_user(user=_user(request)).filter(pk=pk).first()
     if complaint is None or not complaint.attachment:

@@ -15,6 +15,7 @@ BELOW = {
     "payments": {"core", "participants", "families"},
     "complaints": {"core", "participants", "families"},
     "dukcapil_sync": {"core", "participants", "families"},
+    "cards": {"core", "participants", "families"},
 }
 APPS = {*BELOW, "demo"}
 

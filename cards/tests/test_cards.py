@@ -157,7 +157,10 @@ def test_send_by_email_queues_once_and_sends_the_pdf(
     child = _member(family, 1)
     client.force_login(head.user)
     queued = []
-    monkeypatch.setattr("cards.tasks.send_card_email.delay", lambda *a: queued.append(a))
+    monkeypatch.setattr(
+        "cards.tasks.send_card_email.apply_async",
+        lambda args, queue=None: queued.append(tuple(args)),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(f"/kartu/{child.card_number}/kirim-email/", follow=True)
         second = client.post(f"/kartu/{child.card_number}/kirim-email/", follow=True)

@@ -22,6 +22,7 @@ from core.models import User
 from families.api.views import IsParticipant
 from families.selectors import family_view_for_user
 
+from ..downloads import attachment_response
 from ..models import Complaint, ComplaintStatus
 from ..selectors import complaints_for_user, with_conversation
 from ..services import (
@@ -32,7 +33,6 @@ from ..services import (
     complaint_reply_as_participant,
     complaint_trigger_resync,
 )
-from ..storage import attachment_response
 from .serializers import (
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,

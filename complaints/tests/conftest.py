@@ -2,6 +2,7 @@
 attachment folder per test."""
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,7 +68,7 @@ def staff_b(family_b):
 def file_complaint(family_and_head, *, member_index: int = 0, now=FILED_AT, **kwargs) -> Complaint:
     family, head = family_and_head
     member = family.memberships.order_by("-is_main", "id")[member_index].participant
-    values = {
+    values: dict[str, Any] = {
         "category": "KELUHAN",
         "subject": "Status tidak sesuai",
         "text": "Status anak saya tertulis tidak aktif padahal sudah bayar.",

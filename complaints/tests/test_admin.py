@@ -106,7 +106,10 @@ def test_staff_trigger_the_family_resync(
     family, _head = family_a
     complaint = file_complaint(family_a, resync_requested=True)
     sent = []
-    monkeypatch.setattr("dukcapil_sync.tasks.sync_family.delay", lambda *a: sent.append(a))
+    monkeypatch.setattr(
+        "dukcapil_sync.tasks.sync_family.apply_async",
+        lambda args, queue=None: sent.append(tuple(args)),
+    )
     client.force_login(staff_a)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{QUEUE}{complaint.pk}/change/", {"resync": "1"})

@@ -242,7 +242,10 @@ def test_staff_trigger_resync(family_a, staff_a, monkeypatch, django_capture_on_
     family, _head = family_a
     complaint = file_complaint(family_a, resync_requested=True)
     sent = []
-    monkeypatch.setattr("dukcapil_sync.tasks.sync_family.delay", lambda *a: sent.append(a))
+    monkeypatch.setattr(
+        "dukcapil_sync.tasks.sync_family.apply_async",
+        lambda args, queue=None: sent.append(tuple(args)),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = bearer(staff_a).post(f"/api/v1/complaints/{complaint.pk}/resync/")
     assert response.status_code == 202

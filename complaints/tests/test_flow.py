@@ -180,7 +180,10 @@ def test_staff_resync_queues_the_familys_sync_after_commit(
     family, _head = family_a
     complaint = file_complaint(family_a, resync_requested=True)
     sent = []
-    monkeypatch.setattr("dukcapil_sync.tasks.sync_family.delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(
+        "dukcapil_sync.tasks.sync_family.apply_async",
+        lambda args, queue=None: sent.append(tuple(args)),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         complaint_trigger_resync(complaint=complaint, actor=staff_a)
 
