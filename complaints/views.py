@@ -29,6 +29,7 @@ from .services import (
     complaint_mark_done,
     complaint_reply_as_participant,
 )
+from .throttles import ComplaintFileThrottle
 
 
 def _user(request: HttpRequest) -> User:
@@ -104,6 +105,14 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     members = [(m.participant.card_number, m.participant.name) for m in view.members]
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES, members=members)
+        throttle = ComplaintFileThrottle()
+        if form.is_valid() and not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            minutes = max(1, int((throttle.wait() or 60) // 60))
+            form.add_error(
+                None,
+                _("You filed many complaints recently. Try again in %(m)d minutes.")
+                % {"m": minutes},
+            )
         if form.is_valid():
             data = form.cleaned_data
             member = view.member(data["participant"])

@@ -357,5 +357,7 @@ COMPLAINT_ATTACHMENT_MAX_BYTES = env_int(
 # A complaint in PENANGANAN closes when the participant has not answered for this many days
 # after the branch's last reply.
 COMPLAINT_AUTO_CLOSE_DAYS = env_int("COMPLAINT_AUTO_CLOSE_DAYS", 5, minimum=1)
+# New complaints per account (page and API share it): enough for a family, not for a flood.
+COMPLAINT_FILE_RATE = env_str("COMPLAINT_FILE_RATE", "10/hour")
 # KIS Digital: how long the QR code's signed token stays valid.
 CARD_TOKEN_MAX_AGE_SECONDS = env_int("CARD_TOKEN_MAX_AGE_SECONDS", 24 * 3600, minimum=60)

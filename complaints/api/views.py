@@ -33,6 +33,7 @@ from ..services import (
     complaint_reply_as_participant,
     complaint_trigger_resync,
 )
+from ..throttles import ComplaintFileThrottle
 from .serializers import (
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,
@@ -147,12 +148,16 @@ class ComplaintListView(APIView):
             400: E400,
             401: E401,
             403: E403,
+            429: OpenApiResponse(ERROR_SCHEMA, description="Too many complaints; see Retry-After"),
         },
         tags=["complaints"],
     )
     def post(self, request: Request) -> Response:
         if not IsParticipant().has_permission(request, self):
             self.permission_denied(request)
+        throttle = ComplaintFileThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         serializer = ComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

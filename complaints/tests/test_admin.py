@@ -211,3 +211,12 @@ def test_report_refuses_a_backwards_period(client, family_a):
 def test_report_is_for_the_branch_head_only(client, family_a, staff_a):
     client.force_login(staff_a)
     assert client.get("/admin/complaints/complaint/report/").status_code == 404
+
+
+def test_a_branch_heads_report_counts_only_their_branch(client, period, family_b):
+    client.force_login(head_of(family_b[0]))
+    url = "/admin/complaints/complaint/report/?date_from=2026-11-01&date_to=2026-11-30"
+    html = client.get(url).content.decode()
+    assert '<strong data-testid="total">1</strong>' in html
+    rows = client.get(url + "&format=csv").content.decode().splitlines()
+    assert rows[3] == "TOTAL,1,0,0,0,1"

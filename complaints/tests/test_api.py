@@ -340,3 +340,23 @@ def test_complaints_are_in_the_openapi_schema(client):
         "404",
         "409",
     }
+
+
+def test_filing_is_rate_limited_per_account_with_retry_after(family_a, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.COMPLAINT_FILE_RATE = "2/hour"
+    family, head = family_a
+    client = bearer(head.user)
+    payload = {
+        "participant": _member(family).card_number,
+        "category": "INFORMASI",
+        "subject": "s",
+        "text": "t",
+    }
+    codes = [client.post("/api/v1/complaints/", payload, format="json") for _ in range(3)]
+    assert [r.status_code for r in codes] == [201, 201, 429]
+    assert codes[2].json()["code"] == "RATE_LIMITED"
+    assert 0 < int(codes[2]["Retry-After"]) <= 3600
+    assert Complaint.objects.count() == 2

@@ -200,3 +200,22 @@ def test_autoclosed_complaint_shows_the_note(logged_in, family_a, staff_a):
     assert 'data-status="CLOSED"' in page
     assert "Ditutup otomatis" in page
     assert 'data-testid="reply-form"' not in page
+
+
+def test_filing_from_the_page_shares_the_rate_limit(logged_in, family_a, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.COMPLAINT_FILE_RATE = "1/hour"
+    family, _head = family_a
+    data = {
+        "participant": _member(family).card_number,
+        "category": "INFORMASI",
+        "subject": "s",
+        "text": "t",
+    }
+    assert logged_in.post("/pengaduan/baru/", data).status_code == 302
+    again = logged_in.post("/pengaduan/baru/", data)
+    assert again.status_code == 200
+    assert "Anda sudah banyak mengajukan pengaduan" in again.content.decode()
+    assert Complaint.objects.count() == 1
