@@ -157,7 +157,7 @@ class ComplaintListView(APIView):
             self.permission_denied(request)
         throttle = ComplaintFileThrottle()
         if not throttle.allow_request(request, self):
-            self.throttled(request, throttle.wait())
+            self.throttled(request, throttle.wait() or 60.0)
         serializer = ComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
