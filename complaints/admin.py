@@ -20,7 +20,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import admin_user, masked
+from core.admin import ExactPersonSearch, admin_user, masked
 from core.errors import DomainError
 from participants.selectors import participant_status_history
 
@@ -91,7 +91,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ExactPersonSearch):
     list_display = (
         "pk",
         "subject",
@@ -104,8 +104,6 @@ class ComplaintAdmin(admin.ModelAdmin):
     )
     list_display_links = ("pk", "subject")
     list_filter = ("status", WaitingFilter, AgeFilter, "category", "topic", "resync_requested")
-    search_fields = ("participant__card_number",)
-    search_help_text = gettext_lazy("Full card number, NIK or KK number.")
     ordering = ("created_at", "id")
     show_full_result_count = False
     change_list_template = "admin/complaints/complaint/change_list.html"
@@ -117,19 +115,6 @@ class ComplaintAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return (*self.list_filter, "branch")
         return self.list_filter
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Complaint], search_term: str
-    ) -> tuple[QuerySet[Complaint], bool]:
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return (
-            queryset.filter(participant__card_number=term)
-            | queryset.filter(participant__nik=term)
-            | queryset.filter(family__number=term),
-            False,
-        )
 
     @admin.display(description=gettext_lazy("member"))
     def member(self, obj: Complaint) -> str:

@@ -65,9 +65,25 @@ def staff_b(family_b):
     return staff_of(family_b[0])
 
 
+@pytest.fixture
+def queued_family_syncs(monkeypatch):
+    """The family syncs handed to Celery (the sync itself is dukcapil_sync's, tested there)."""
+    sent: list[tuple[object, ...]] = []
+    monkeypatch.setattr(
+        "dukcapil_sync.tasks.sync_family.apply_async",
+        lambda args, queue=None: sent.append(tuple(args)),
+    )
+    return sent
+
+
+def member_of(family, index: int = 0):
+    """The family's `index`-th current member, main participant first."""
+    return family.memberships.order_by("-is_main", "id")[index].participant
+
+
 def file_complaint(family_and_head, *, member_index: int = 0, now=FILED_AT, **kwargs) -> Complaint:
     family, head = family_and_head
-    member = family.memberships.order_by("-is_main", "id")[member_index].participant
+    member = member_of(family, member_index)
     values: dict[str, Any] = {
         "category": "KELUHAN",
         "subject": "Status tidak sesuai",

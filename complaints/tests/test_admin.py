@@ -101,15 +101,11 @@ def test_staff_download_the_attachment(client, family_a, staff_a):
 
 
 def test_staff_trigger_the_family_resync(
-    client, family_a, staff_a, monkeypatch, django_capture_on_commit_callbacks
+    client, family_a, staff_a, queued_family_syncs, django_capture_on_commit_callbacks
 ):
     family, _head = family_a
     complaint = file_complaint(family_a, resync_requested=True)
-    sent = []
-    monkeypatch.setattr(
-        "dukcapil_sync.tasks.sync_family.apply_async",
-        lambda args, queue=None: sent.append(tuple(args)),
-    )
+    sent = queued_family_syncs
     client.force_login(staff_a)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{QUEUE}{complaint.pk}/change/", {"resync": "1"})

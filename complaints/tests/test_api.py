@@ -12,19 +12,15 @@ from tests.conftest import bearer
 
 from ..models import Complaint, ComplaintStatus
 from ..services import complaint_reply_as_branch
-from .conftest import FILED_AT, PDF, PNG, file_complaint, staff_of
+from .conftest import FILED_AT, PDF, PNG, file_complaint, member_of, staff_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _member(family, index=0):
-    return family.memberships.order_by("-is_main", "id")[index].participant
 
 
 def test_participant_files_lists_and_reads_a_complaint(family_a):
     family, head = family_a
     client = bearer(head.user)
-    member = _member(family, 1)
+    member = member_of(family, 1)
     created = client.post(
         "/api/v1/complaints/",
         {
@@ -56,7 +52,7 @@ def test_a_retried_create_with_the_same_idempotency_key_files_once(family_a):
     family, head = family_a
     client = bearer(head.user)
     payload = {
-        "participant": _member(family).card_number,
+        "participant": member_of(family).card_number,
         "category": "INFORMASI",
         "subject": "Cara pindah FKTP",
         "text": "Bagaimana caranya?",
@@ -81,7 +77,7 @@ def test_a_retried_create_with_the_same_idempotency_key_files_once(family_a):
 def test_bad_input_is_400_with_the_field_and_nothing_filed(family_a, change, field):
     family, head = family_a
     payload = {
-        "participant": _member(family).card_number,
+        "participant": member_of(family).card_number,
         "category": "KELUHAN",
         "subject": "s",
         "text": "t",
@@ -97,7 +93,7 @@ def test_bad_input_is_400_with_the_field_and_nothing_filed(family_a, change, fie
 
 def test_a_member_of_another_family_is_a_field_error(family_a, family_b):
     _family, head = family_a
-    stranger = _member(family_b[0])
+    stranger = member_of(family_b[0])
     response = bearer(head.user).post(
         "/api/v1/complaints/",
         {"participant": stranger.card_number, "category": "KELUHAN", "subject": "s", "text": "t"},
@@ -112,7 +108,7 @@ def test_attachment_by_multipart_checked_by_content(family_a):
     family, head = family_a
     client = bearer(head.user)
     payload = {
-        "participant": _member(family).card_number,
+        "participant": member_of(family).card_number,
         "category": "KELUHAN",
         "subject": "Bukti bayar",
         "text": "Terlampir.",
@@ -148,7 +144,7 @@ def test_attachment_too_large_is_refused(family_a, settings):
     response = bearer(head.user).post(
         "/api/v1/complaints/",
         {
-            "participant": _member(family).card_number,
+            "participant": member_of(family).card_number,
             "category": "KELUHAN",
             "subject": "s",
             "text": "t",
@@ -227,7 +223,7 @@ def test_staff_cannot_file_a_complaint(family_a, staff_a):
     response = bearer(staff_a).post(
         "/api/v1/complaints/",
         {
-            "participant": _member(family).card_number,
+            "participant": member_of(family).card_number,
             "category": "KELUHAN",
             "subject": "s",
             "text": "t",
@@ -238,14 +234,12 @@ def test_staff_cannot_file_a_complaint(family_a, staff_a):
     assert Complaint.objects.count() == 0
 
 
-def test_staff_trigger_resync(family_a, staff_a, monkeypatch, django_capture_on_commit_callbacks):
+def test_staff_trigger_resync(
+    family_a, staff_a, queued_family_syncs, django_capture_on_commit_callbacks
+):
     family, _head = family_a
     complaint = file_complaint(family_a, resync_requested=True)
-    sent = []
-    monkeypatch.setattr(
-        "dukcapil_sync.tasks.sync_family.apply_async",
-        lambda args, queue=None: sent.append(tuple(args)),
-    )
+    sent = queued_family_syncs
     with django_capture_on_commit_callbacks(execute=True):
         response = bearer(staff_a).post(f"/api/v1/complaints/{complaint.pk}/resync/")
     assert response.status_code == 202
@@ -350,7 +344,7 @@ def test_filing_is_rate_limited_per_account_with_retry_after(family_a, settings)
     family, head = family_a
     client = bearer(head.user)
     payload = {
-        "participant": _member(family).card_number,
+        "participant": member_of(family).card_number,
         "category": "INFORMASI",
         "subject": "s",
         "text": "t",

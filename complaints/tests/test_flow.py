@@ -175,15 +175,11 @@ def test_a_finished_complaint_takes_no_more_replies_and_cannot_be_deleted(
 
 
 def test_staff_resync_queues_the_familys_sync_after_commit(
-    family_a, staff_a, django_capture_on_commit_callbacks, monkeypatch
+    family_a, staff_a, django_capture_on_commit_callbacks, queued_family_syncs
 ):
     family, _head = family_a
     complaint = file_complaint(family_a, resync_requested=True)
-    sent = []
-    monkeypatch.setattr(
-        "dukcapil_sync.tasks.sync_family.apply_async",
-        lambda args, queue=None: sent.append(tuple(args)),
-    )
+    sent = queued_family_syncs
     with django_capture_on_commit_callbacks(execute=True):
         complaint_trigger_resync(complaint=complaint, actor=staff_a)
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ..models import Complaint, ComplaintStatus
 from ..services import complaint_reply_as_branch
-from .conftest import FILED_AT, PNG, file_complaint, staff_of
+from .conftest import FILED_AT, PNG, file_complaint, member_of, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,9 @@ def logged_in(client, family_a):
     return client
 
 
-def _member(family, index=0):
-    return family.memberships.order_by("-is_main", "id")[index].participant
-
-
 def test_filing_from_the_form_with_a_photo(logged_in, family_a):
     family, _head = family_a
-    member = _member(family, 1)
+    member = member_of(family, 1)
     response = logged_in.post(
         "/pengaduan/baru/",
         {
@@ -55,7 +51,7 @@ def test_a_bad_attachment_is_a_form_error_and_nothing_is_filed(logged_in, family
     response = logged_in.post(
         "/pengaduan/baru/",
         {
-            "participant": _member(family).card_number,
+            "participant": member_of(family).card_number,
             "category": "KELUHAN",
             "subject": "s",
             "text": "t",
@@ -76,7 +72,7 @@ def test_missing_fields_are_form_errors(logged_in):
 
 def test_prefilled_status_complaint_from_info_peserta(logged_in, family_a):
     family, _head = family_a
-    member = _member(family, 2)
+    member = member_of(family, 2)
     page = logged_in.get(f"/pengaduan/baru/?topic=STATUS_MISMATCH&member={member.card_number}")
     form = page.context["form"]
     assert form.initial["participant"] == member.card_number
@@ -89,7 +85,7 @@ def test_prefilled_status_complaint_from_info_peserta(logged_in, family_a):
 def test_info_peserta_links_to_the_prefilled_complaints(logged_in, family_a):
     family, _head = family_a
     page = logged_in.get("/info-peserta/").content.decode()
-    member = _member(family, 1)
+    member = member_of(family, 1)
     assert f"/pengaduan/baru/?topic=STATUS_MISMATCH&amp;member={member.card_number}" in page
     assert "/pengaduan/baru/?topic=MEMBER_MISSING" in page
 
@@ -209,7 +205,7 @@ def test_filing_from_the_page_shares_the_rate_limit(logged_in, family_a, setting
     settings.COMPLAINT_FILE_RATE = "1/hour"
     family, _head = family_a
     data = {
-        "participant": _member(family).card_number,
+        "participant": member_of(family).card_number,
         "category": "INFORMASI",
         "subject": "s",
         "text": "t",
