@@ -17,6 +17,8 @@ BELOW = {
     "complaints": {"core", "participants", "families"},
     "dukcapil_sync": {"core", "participants", "families"},
     "cards": {"core", "participants", "families"},
+    "messaging": {"core", "participants", "families"},
+    "accounts": {"core", "participants", "families", "messaging"},
     "vclaim": {"core", "participants", "families"},
 }
 APPS = {*BELOW, "demo"}
