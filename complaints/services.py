@@ -159,6 +159,9 @@ def complaint_reply_as_branch(
     complaint.last_branch_reply_at = now
     complaint.first_branch_reply_at = complaint.first_branch_reply_at or now
     complaint.save(update_fields=["status", "last_branch_reply_at", "first_branch_reply_at"])
+    # Tell the participant now rather than at the next minute's pass (by task name: the
+    # notifications app sits above this one).
+    enqueue_on_commit("notifications.tasks.collect_notifications")
     return reply
 
 

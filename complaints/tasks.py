@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core.enqueue import enqueue_on_commit
 from core.models import JobRun
 
 from .services import complaints_autoclose
@@ -22,6 +23,7 @@ def autoclose_complaints() -> int:
         if len(result.closed) < AUTOCLOSE_BATCH:
             break
     if closed:
+        enqueue_on_commit("notifications.tasks.collect_notifications")
         now = timezone.now()
         JobRun.objects.create(
             name="complaints_autoclose",

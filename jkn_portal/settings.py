@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "messaging",
     "accounts",
     "vclaim",
+    # Above the apps whose rows it turns into notifications (and above messaging).
+    "notifications",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
 ]
@@ -272,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.autoclose_complaints",
         "schedule": crontab(minute="*/15"),
     },
+    # New status changes, bills due, payments, complaint answers and data changes.
+    "notifications-collect": {
+        "task": "notifications.tasks.collect_notifications",
+        "schedule": 60.0,
+    },
     # Messages due for a retry, and ones whose send task was lost.
     "messaging-requeue": {"task": "messaging.tasks.requeue_due_messages", "schedule": 60.0},
 }
@@ -452,3 +459,9 @@ VCLAIM_ROTATION_GRACE_HOURS = env_int("VCLAIM_ROTATION_GRACE_HOURS", 24, minimum
 # Fernet keys that encrypt the stored facility secrets, comma-separated, newest first (older
 # ones still decrypt, for key rotation). Empty: derived from SECRET_KEY.
 VCLAIM_SECRET_KEYS = env_list("VCLAIM_SECRET_KEYS")
+
+# --- Notifications (issue 12): the bell, e-mail and SMS through messaging -------------------
+# Rows of the last this many hours are looked at for new notifications (a pass every minute).
+NOTIFICATIONS_LOOKBACK_HOURS = env_int("NOTIFICATIONS_LOOKBACK_HOURS", 48, minimum=1)
+# "A bill is due in 3 days": the reminder goes out this many days before the due date.
+NOTIFICATIONS_BILL_DUE_DAYS = env_int("NOTIFICATIONS_BILL_DUE_DAYS", 3, minimum=0)

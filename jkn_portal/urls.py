@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("complaints.api.urls")),
     path("", include("cards.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("complaints.urls")),
     path("", include("cards.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:

@@ -19,6 +19,8 @@ BELOW = {
     "cards": {"core", "participants", "families"},
     "messaging": {"core", "participants", "families"},
     "accounts": {"core", "participants", "families", "messaging"},
+    # Above the apps whose rows it turns into notifications; delivers through messaging.
+    "notifications": {"core", "participants", "families", "payments", "complaints", "messaging"},
     "vclaim": {"core", "participants", "families"},
 }
 APPS = {*BELOW, "demo"}
