@@ -53,7 +53,7 @@ def test_file_answer_reply_and_close_a_complaint(site: str, phone: Any, browser:
         phone.click("[data-testid=submit-complaint]")
     complaint = Complaint.objects.filter(participant__card_number=card).latest("created_at")
     assert phone.url == f"{site}/pengaduan/{complaint.pk}/"
-    assert phone.locator("[data-testid=complaint-status]").inner_text() == "terbuka"
+    assert phone.locator("[data-testid=complaint-status]").inner_text() == "TERBUKA"
     assert phone.locator("[data-testid=attachment]").inner_text() == "kk.png"
     assert complaint.attachment_type == "image/png"
     assert complaint.resync_requested
@@ -77,7 +77,7 @@ def test_file_answer_reply_and_close_a_complaint(site: str, phone: Any, browser:
 
     # The participant sees the answer, replies, and marks the complaint done.
     phone.reload()
-    assert phone.locator("[data-testid=complaint-status]").inner_text() == "penanganan"
+    assert phone.locator("[data-testid=complaint-status]").inner_text() == "PENANGANAN"
     replies = phone.locator("[data-testid=reply]")
     assert replies.count() == 1
     assert "sudah kami cocokkan" in replies.first.inner_text()
@@ -90,7 +90,7 @@ def test_file_answer_reply_and_close_a_complaint(site: str, phone: Any, browser:
     shot(phone, "complaint.png")
     with phone.expect_navigation():
         phone.click("[data-testid=mark-done]")
-    assert phone.locator("[data-testid=complaint-status]").inner_text() == "selesai"
+    assert phone.locator("[data-testid=complaint-status]").inner_text() == "SELESAI"
     assert phone.locator("[data-testid=reply-form]").count() == 0
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.SELESAI
