@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV_PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test bench lint worker beat registry clean
+.PHONY: install run test test-dates bench lint worker beat registry clean
 
 $(UV):
 	$(PY) -m venv .uv
@@ -22,6 +22,12 @@ run: install
 
 test: install
 	$(VENV_PY) scripts/test.py
+
+# The suite again on two chosen days (tests/clock.py): the next end of February and the end
+# of this year. Browser tests stay out: Chromium keeps the real clock, and the budget is tight.
+test-dates: install
+	TEST_TODAY=february-end $(VENV_PY) scripts/test.py -m "not browser"
+	TEST_TODAY=year-end $(VENV_PY) scripts/test.py -m "not browser"
 
 lint: install
 	.venv/bin/ruff check .
