@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from families.models import FamilyCard, FamilyMembership
+from participants.locks import participants_lock
 from participants.models import Cause, Participant
 from participants.services import RegistryFactChange, participants_apply_registry_facts
 
@@ -165,12 +166,7 @@ def reconcile(
     """Compare, record and apply for one chunk. Call inside a transaction: the participants
     are locked for its duration, so a staff correction in between is never lost."""
     safe = frozenset(settings.DUKCAPIL_SAFE_DIFFERENCES)
-    participants = list(
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("segment")
-        .filter(pk__in=participant_ids, retired_at__isnull=True)
-        .order_by("pk")
-    )
+    participants = participants_lock(ids=participant_ids, live_only=True)
     by_id = {p.pk: p for p in participants}
     # Current memberships of the checked families (one indexed read), then of anyone else
     # in the chunk (participants without a checked family: rare in a full run).
