@@ -34,7 +34,7 @@ lint: install
 	.venv/bin/ruff format --check .
 
 bench: install
-	$(VENV_PY) bench/run.py
+	$(VENV_PY) -m bench.run
 
 worker: install
 	.venv/bin/celery -A jkn_portal worker --loglevel=INFO

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "complaints",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    # Demo and benchmark data, above every app: it imports them all, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
