@@ -1,0 +1,242 @@
+"""The main participant (peserta utama) hands over when they leave the KK (DESIGN.md 4.5):
+head of family, then spouse, then the eldest child, then the eldest other relative. Members
+are created in an order that differs from the priority, so that neither the id nor the order
+of joining can pass for it. Billing takes the payer from the main participant, so the bill
+follows the handover."""
+
+from datetime import date
+
+import pytest
+
+from core.factories import region
+from families.factories import FamilyCardFactory, FamilyMembershipFactory
+from families.models import FamilyCard, FamilyMembership, Relationship
+from families.services import family_member_leave, family_member_move
+from participants.factories import ParticipantFactory
+from participants.models import Participant, Segment
+from payments.jobs import billing_run
+from payments.models import Bill
+
+pytestmark = pytest.mark.django_db
+
+HEAD, SPOUSE, CHILD, OTHER = (
+    Relationship.HEAD,
+    Relationship.SPOUSE,
+    Relationship.CHILD,
+    Relationship.OTHER,
+)
+LEFT_ON = date(2026, 11, 20)
+NOV, DEC = date(2026, 11, 1), date(2026, 12, 1)
+
+
+def family_of(*people: tuple[str, str, int], main: str, **facts) -> dict[str, Participant]:
+    """Members (label, relationship, birth year) in this order of joining; `main` names the
+    main participant. Returns the participants by label."""
+    family = FamilyCardFactory()
+    members = {}
+    for label, relationship, year in people:
+        participant = ParticipantFactory(
+            name=label,
+            birth_date=date(year, 6, 15),
+            branch=family.branch,
+            fktp__branch=family.branch,
+            paid_through=NOV,
+            **facts,
+        )
+        FamilyMembershipFactory(
+            family=family,
+            participant=participant,
+            relationship=relationship,
+            is_main=label == main,
+        )
+        members[label] = participant
+    return members
+
+
+def main_of(family: FamilyCard) -> str | None:
+    """The current main participant's label; the database keeps at most one."""
+    current = FamilyMembership.objects.filter(family=family, valid_to__isnull=True, is_main=True)
+    return current.get().participant.name if current.exists() else None
+
+
+def family_of_member(participant: Participant) -> FamilyCard:
+    return FamilyMembership.objects.get(participant=participant, valid_to__isnull=True).family
+
+
+def leave(participant: Participant) -> None:
+    family_member_leave(participant=participant, on=LEFT_ON, actor=None, reason="pindah KK")
+
+
+@pytest.mark.parametrize(
+    ("people", "main", "leaver", "expected"),
+    [
+        pytest.param(
+            [("head", HEAD, 1970), ("child", CHILD, 1995), ("other", OTHER, 1940)]
+            + [("spouse", SPOUSE, 1975)],
+            "head",
+            "head",
+            "spouse",
+            id="head leaves: the spouse, before older children and relatives",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("other", OTHER, 1940), ("child 2001", CHILD, 2001)]
+            + [("child 1998", CHILD, 1998), ("child 2004", CHILD, 2004)],
+            "head",
+            "head",
+            "child 1998",
+            id="no spouse: the eldest child, not the first to join",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("other 1990", OTHER, 1990), ("other 1950", OTHER, 1950)],
+            "head",
+            "head",
+            "other 1950",
+            id="no spouse or child: the eldest other relative",
+        ),
+        pytest.param(
+            [("spouse", SPOUSE, 1975), ("child", CHILD, 1995), ("head", HEAD, 1980)],
+            "spouse",
+            "spouse",
+            "head",
+            id="a main who is not the head leaves: the head, though younger and last to join",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("spouse", SPOUSE, 1975), ("child", CHILD, 1995)],
+            "head",
+            "child",
+            "head",
+            id="a member who is not main leaves: nothing changes",
+        ),
+    ],
+)
+def test_the_next_by_priority_becomes_main_when_the_main_leaves(people, main, leaver, expected):
+    members = family_of(*people, main=main)
+    family = family_of_member(members[main])
+
+    leave(members[leaver])
+
+    assert main_of(family) == expected
+    ended = FamilyMembership.objects.get(participant=members[leaver])
+    assert (ended.valid_to, ended.is_main) == (date(2026, 11, 19), False)
+
+
+def test_the_handover_is_audited_with_the_reason():
+    members = family_of(("head", HEAD, 1970), ("spouse", SPOUSE, 1975), main="head")
+    family = family_of_member(members["head"])
+
+    leave(members["head"])
+
+    spouse = FamilyMembership.objects.get(family=family, participant=members["spouse"])
+    latest = spouse.history.first()
+    assert (latest.is_main, latest.history_change_reason) == (True, "pindah KK")
+    assert spouse.history.count() == 2  # created, then made main
+
+
+def test_the_priority_holds_down_the_whole_family_one_leaver_at_a_time():
+    members = family_of(
+        ("other 1950", OTHER, 1950),
+        ("child 2003", CHILD, 2003),
+        ("head", HEAD, 1970),
+        ("child 1999", CHILD, 1999),
+        ("spouse", SPOUSE, 1972),
+        ("other 1945", OTHER, 1945),
+        main="head",
+    )
+    family = family_of_member(members["head"])
+    handovers = []
+
+    for _ in range(len(members)):
+        current = main_of(family)
+        leave(members[current])
+        handovers.append(main_of(family))
+
+    assert handovers == ["spouse", "child 1999", "child 2003", "other 1945", "other 1950", None]
+    assert not FamilyMembership.objects.filter(family=family, valid_to__isnull=True).exists()
+
+
+def test_moving_to_another_kk_hands_over_and_the_mover_heads_the_new_one():
+    members = family_of(("head", HEAD, 1970), ("spouse", SPOUSE, 1975), main="head")
+    family = family_of_member(members["head"])
+
+    family_member_move(
+        participant=members["head"],
+        to_number="3174010101260099",
+        relationship=HEAD,
+        address="Jl. Baru 1",
+        district_code="317401",
+        on=LEFT_ON,
+        actor=None,
+        reason="Dukcapil: pindah KK",
+    )
+
+    assert main_of(family) == "spouse"
+    new_family = family_of_member(members["head"])
+    assert (new_family.number, new_family.district, main_of(new_family)) == (
+        "3174010101260099",
+        region("317401"),
+        "head",
+    )
+
+
+def test_moving_into_a_kk_that_has_a_main_keeps_its_main():
+    leaving = family_of(("head", HEAD, 1970), ("child", CHILD, 1996), main="head")
+    joining = family_of(("host", HEAD, 1965), main="host")
+    host_family = family_of_member(joining["host"])
+
+    family_member_move(
+        participant=leaving["child"],
+        to_number=host_family.number,
+        relationship=SPOUSE,
+        address=host_family.address,
+        district_code="317401",
+        on=LEFT_ON,
+        actor=None,
+        reason="Dukcapil: menikah",
+    )
+
+    assert main_of(host_family) == "host"
+    assert main_of(family_of_member(leaving["head"])) == "head"
+
+
+def test_the_bill_follows_the_new_main():
+    # A PPU family: the worker pays 5% of the main participant's salary (4% the employer).
+    members = family_of(
+        ("worker", HEAD, 1970),
+        ("child", CHILD, 1998),
+        ("working spouse", SPOUSE, 1975),
+        main="worker",
+        segment=Segment.objects.get(code="PPU_BU"),
+        care_class=1,
+    )
+    Participant.objects.filter(pk=members["worker"].pk).update(salary=10_000_000)
+    Participant.objects.filter(pk=members["working spouse"].pk).update(salary=6_000_000)
+    family = family_of_member(members["worker"])
+
+    family_member_move(
+        participant=members["worker"],
+        to_number="3174010101260098",
+        relationship=HEAD,
+        address="Jl. Baru 2",
+        district_code="317401",
+        on=LEFT_ON,
+        actor=None,
+        reason="Dukcapil: pindah KK",
+    )
+    billing_run(month=DEC)
+
+    # The family's bill is now the spouse's: 5% of Rp6.000.000; the worker is billed in the
+    # new KK on his own salary.
+    bill = Bill.objects.get(family=family, month=DEC)
+    assert (bill.payer, bill.amount, bill.employer_share, bill.worker_share) == (
+        "EMPLOYER",
+        300_000,
+        240_000,
+        60_000,
+    )
+    moved = Bill.objects.get(family=family_of_member(members["worker"]), month=DEC)
+    assert (moved.payer, moved.amount, moved.employer_share, moved.worker_share) == (
+        "EMPLOYER",
+        500_000,
+        400_000,
+        100_000,
+    )
