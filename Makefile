@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV_PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test test-dates bench lint worker beat registry clean
+.PHONY: install run test test-dates screenshots bench lint worker beat registry clean
 
 $(UV):
 	$(PY) -m venv .uv
@@ -29,9 +29,15 @@ test-dates: install
 	TEST_TODAY=february-end $(VENV_PY) scripts/test.py -m "not browser"
 	TEST_TODAY=year-end $(VENV_PY) scripts/test.py -m "not browser"
 
+# Refresh the README's pictures (docs/screenshots/) on purpose; `make test` writes its
+# screenshots to the ignored var/screenshots/ instead.
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(VENV_PY) scripts/test.py -m browser
+
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
 
 bench: install
 	$(VENV_PY) -m bench.run

@@ -6,8 +6,9 @@ and whoever runs it next resumes. Send it several times to have several workers 
 """
 
 import logging
+import math
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 
 from core.models import User
@@ -26,22 +27,48 @@ logger = logging.getLogger(__name__)
 FULL_SYNC_WORK_SECONDS = 3 * 3600
 
 
-@shared_task(
-    name="dukcapil_sync.tasks.sync_full",
-    acks_late=True,
-    soft_time_limit=FULL_SYNC_WORK_SECONDS + 600,
-    time_limit=FULL_SYNC_WORK_SECONDS + 900,
-)
-def sync_full(trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
+_FULL_SYNC_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "soft_time_limit": FULL_SYNC_WORK_SECONDS + 600,
+    "time_limit": FULL_SYNC_WORK_SECONDS + 900,
+}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_full", **_FULL_SYNC_TASK)
+def sync_full(self: Task, trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
     run, created = full_sync_start(trigger=trigger)
+    return {**_work(self, run), "created": created}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_full_resume", **_FULL_SYNC_TASK)
+def sync_full_resume(self: Task, run_id: int) -> dict[str, object]:
+    """Back on `run_id` when a lease ran out: takes over a chunk whose worker died. Does
+    nothing if the run has finished meanwhile (never starts a new run)."""
+    run = SyncRun.objects.get(pk=run_id)
+    if run.state != SyncRun.State.RUNNING:
+        return {"sync_run": run.pk, "state": run.state, "chunks": 0}
+    return _work(self, run)
+
+
+def _work(task: Task, run: SyncRun) -> dict[str, object]:
+    """Work on the run until nothing is left to claim, then return the worker to the pool.
+    If others still hold chunks, come back (on the same queue) when the first lease runs
+    out: a live worker will have finished by then, a dead one's chunk is taken over."""
     summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS)
+    # In-process (no broker) a countdown is not honoured: the next run resumes instead.
+    if summary.leased_for_seconds is not None and not task.app.conf.task_always_eager:
+        queue = (task.request.delivery_info or {}).get("routing_key") or None
+        sync_full_resume.apply_async(
+            (run.pk,), countdown=math.ceil(summary.leased_for_seconds) + 1, queue=queue
+        )
     return {
         "sync_run": run.pk,
-        "created": created,
         "state": run.state,
         "chunks": summary.chunks,
         "done": run.done,
         "total": run.total,
+        "resume_in_seconds": summary.leased_for_seconds,
     }
 
 

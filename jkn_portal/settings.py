@@ -6,36 +6,30 @@ SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL, DUKCAPIL_A
 ALLOWED_HOSTS.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .env import env_bool, env_float, env_int, env_list, env_pairs, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("JKN_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
+VAR_DIR = Path(env_str("JKN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
     # Development only: never used with DEBUG off (checked above).
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,8 +94,8 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jkn.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jkn.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -138,8 +132,8 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes: lock per account and, separately, per IP address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
@@ -177,12 +171,12 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -200,11 +194,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("TOKEN_THROTTLE_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "30/min")},
 }
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
-    "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))),
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)),
     "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -224,81 +218,88 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -----------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # Without a broker (the embedded default) tasks run in-process. Tests never rely on this:
 # they call task functions directly or run a real worker.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Tests run their worker on a queue of their own, so a stray worker never takes their tasks.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The one beat schedule (times are Asia/Jakarta). Month end: bills of the new month on the
+# 1st at 00:05, then the month that ended unpaid switches off at 00:15, then the nightly
+# recompute at 00:30 and the Dukcapil sync at 01:30 (it resumes a run an outage stopped).
 CELERY_BEAT_SCHEDULE = {
+    "monthly-billing": {
+        "task": "payments.tasks.generate_monthly_bills",
+        "schedule": crontab(day_of_month="1", hour=0, minute=5),
+    },
+    "month-end-status": {
+        "task": "payments.tasks.month_end",
+        "schedule": crontab(day_of_month="1", hour=0, minute=15),
+    },
     "nightly-status-recompute": {
         "task": "participants.tasks.recompute_all_statuses",
-        # 00:30 Jakarta time: after month end the first run switches unpaid families.
-        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=0, minute=30),
+        "schedule": crontab(hour=0, minute=30),
     },
+    "nightly-dukcapil-sync": {
+        "task": "dukcapil_sync.tasks.sync_full",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Catches reactivations whose event task was lost (broker down, worker killed).
+    "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
 }
-STATUS_RECOMPUTE_CHUNK = int(os.environ.get("STATUS_RECOMPUTE_CHUNK", "2000"))
+STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------
 # Embedded default: served by this process under /registry/. In production its own service.
-DUKCAPIL_URL = os.environ.get("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
-DUKCAPIL_API_KEY = os.environ.get("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
+DUKCAPIL_URL = env_str("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
+DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
 # Serve the mock registry from this process (the embedded default); off in production.
 REGISTRY_EMBEDDED = env_bool("REGISTRY_EMBEDDED", DEBUG)
-DUKCAPIL_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_TIMEOUT_SECONDS", "5"))
+DUKCAPIL_TIMEOUT_SECONDS = env_float("DUKCAPIL_TIMEOUT_SECONDS", 5, minimum=0)
 # The registry's own knobs (used only by the registry service).
-REGISTRY_API_KEYS = [
-    k for k in os.environ.get("REGISTRY_API_KEYS", DUKCAPIL_API_KEY).split(",") if k
-]
-REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))
-REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
-REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
+REGISTRY_API_KEYS = env_list("REGISTRY_API_KEYS", DUKCAPIL_API_KEY)
+REGISTRY_LATENCY_MS = env_int("REGISTRY_LATENCY_MS", 0, minimum=0)
+REGISTRY_ERROR_RATE = env_float("REGISTRY_ERROR_RATE", 0, minimum=0)
+REGISTRY_BATCH_LIMIT = env_int("REGISTRY_BATCH_LIMIT", 500, minimum=1)
 # Demos and tests only: enables the registry's POST .../_control (seed, events, faults).
-REGISTRY_CONTROL_KEY = os.environ.get("REGISTRY_CONTROL_KEY", "")
+REGISTRY_CONTROL_KEY = env_str("REGISTRY_CONTROL_KEY", "")
 
 # --- Dukcapil sync (dukcapil_sync; DESIGN.md 4.8) ---------------------------------------------
 # Client (dukcapil_sync/client.py): timeout on every call, retries with exponential backoff and
 # jitter on network errors and 5xx only, a circuit breaker per registry URL and process.
-DUKCAPIL_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_CONNECT_TIMEOUT_SECONDS", "3"))
-DUKCAPIL_RETRIES = int(os.environ.get("DUKCAPIL_RETRIES", "4"))
-DUKCAPIL_BACKOFF_SECONDS = float(os.environ.get("DUKCAPIL_BACKOFF_SECONDS", "0.5"))
-DUKCAPIL_BACKOFF_MAX_SECONDS = float(os.environ.get("DUKCAPIL_BACKOFF_MAX_SECONDS", "10"))
-DUKCAPIL_BREAKER_FAIL_MAX = int(os.environ.get("DUKCAPIL_BREAKER_FAIL_MAX", "5"))
-DUKCAPIL_BREAKER_RESET_SECONDS = float(os.environ.get("DUKCAPIL_BREAKER_RESET_SECONDS", "60"))
+DUKCAPIL_CONNECT_TIMEOUT_SECONDS = env_float("DUKCAPIL_CONNECT_TIMEOUT_SECONDS", 3, minimum=0)
+DUKCAPIL_RETRIES = env_int("DUKCAPIL_RETRIES", 4, minimum=0)
+DUKCAPIL_BACKOFF_SECONDS = env_float("DUKCAPIL_BACKOFF_SECONDS", 0.5, minimum=0)
+DUKCAPIL_BACKOFF_MAX_SECONDS = env_float("DUKCAPIL_BACKOFF_MAX_SECONDS", 10, minimum=0)
+DUKCAPIL_BREAKER_FAIL_MAX = env_int("DUKCAPIL_BREAKER_FAIL_MAX", 5, minimum=1)
+DUKCAPIL_BREAKER_RESET_SECONDS = env_float("DUKCAPIL_BREAKER_RESET_SECONDS", 60, minimum=0)
 # NIKs / KKs per batch request; at most the registry's REGISTRY_BATCH_LIMIT.
-DUKCAPIL_BATCH_SIZE = int(os.environ.get("DUKCAPIL_BATCH_SIZE", "500"))
+DUKCAPIL_BATCH_SIZE = env_int("DUKCAPIL_BATCH_SIZE", 500, minimum=1)
 # A participant pressing "Sinkronkan data keluarga" waits for the answer: fewer retries.
-DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS = float(
-    os.environ.get("DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS", "3")
+DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS = env_float(
+    "DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS", 3, minimum=0
 )
-DUKCAPIL_INTERACTIVE_RETRIES = int(os.environ.get("DUKCAPIL_INTERACTIVE_RETRIES", "1"))
+DUKCAPIL_INTERACTIVE_RETRIES = env_int("DUKCAPIL_INTERACTIVE_RETRIES", 1, minimum=0)
 # Full sync: participants per chunk (whole families), seconds before a claimed chunk whose
 # worker went silent may be claimed again, attempts before a chunk is given up.
-DUKCAPIL_SYNC_CHUNK_SIZE = int(os.environ.get("DUKCAPIL_SYNC_CHUNK_SIZE", "1000"))
-DUKCAPIL_SYNC_LEASE_SECONDS = int(os.environ.get("DUKCAPIL_SYNC_LEASE_SECONDS", "600"))
-DUKCAPIL_SYNC_MAX_ATTEMPTS = int(os.environ.get("DUKCAPIL_SYNC_MAX_ATTEMPTS", "3"))
+DUKCAPIL_SYNC_CHUNK_SIZE = env_int("DUKCAPIL_SYNC_CHUNK_SIZE", 1000, minimum=1)
+DUKCAPIL_SYNC_LEASE_SECONDS = env_int("DUKCAPIL_SYNC_LEASE_SECONDS", 600, minimum=1)
+DUKCAPIL_SYNC_MAX_ATTEMPTS = env_int("DUKCAPIL_SYNC_MAX_ATTEMPTS", 3, minimum=1)
 # Differences applied without staff (with an audit record); the rest go to the staff queue.
 # NAME_CASE: letter case only; NAME_SPACING: spaces only. Empty: everything goes to staff.
 DUKCAPIL_SAFE_DIFFERENCES = frozenset(
-    x.strip()
-    for x in os.environ.get("DUKCAPIL_SAFE_DIFFERENCES", "NAME_CASE,NAME_SPACING").split(",")
-    if x.strip()
+    env_list("DUKCAPIL_SAFE_DIFFERENCES", "NAME_CASE,NAME_SPACING")
 )
 # "Sinkronkan data keluarga" (page and POST /api/v1/me/family/sync/), per family.
-DUKCAPIL_FAMILY_SYNC_RATE = os.environ.get("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
-CELERY_BEAT_SCHEDULE["nightly-dukcapil-sync"] = {
-    "task": "dukcapil_sync.tasks.sync_full",
-    # 01:30 Jakarta time, after the status recompute; resumes a run an outage stopped.
-    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=1, minute=30),
-}
+DUKCAPIL_FAMILY_SYNC_RATE = env_str("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
 
 # --- Domain knobs -----------------------------------------------------------------------------
 # Perpres 64/2020 Pasal 42: at most 24 months of arrears are counted for reactivation.
@@ -306,13 +307,13 @@ ARREARS_MONTHS_CAP = 24
 # Denda pelayanan applies to inpatient care within 45 days after reactivation.
 PENALTY_WINDOW_DAYS = 45
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
-VA_PREFIX = os.environ.get("VA_PREFIX", "88888")
+VA_PREFIX = env_str("VA_PREFIX", "88888")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
@@ -320,39 +321,18 @@ LOGGING = {
 }
 
 # --- Payments (issue 3): bills, signed notifications, reactivation ---------------------------
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Bills of the new month on the 1st, then the month that ended unpaid switches off.
-        "monthly-billing": {
-            "task": "payments.tasks.generate_monthly_bills",
-            "schedule": crontab(day_of_month="1", hour=0, minute=5),
-        },
-        "month-end-status": {
-            "task": "payments.tasks.month_end",
-            "schedule": crontab(day_of_month="1", hour=0, minute=15),
-        },
-        # Catches reactivations whose event task was lost (broker down, worker killed).
-        "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
-    }
-)
 # A queue for the reactivation task, e.g. "payments" with its own worker, so a long billing
 # run never delays a family waiting to be active again. Empty: the default queue.
-PAYMENTS_QUEUE = os.environ.get("PAYMENTS_QUEUE", "")
-BILLING_CHUNK = int(os.environ.get("BILLING_CHUNK", "1000"))
-REACTIVATION_SWEEP_AFTER_SECONDS = int(os.environ.get("REACTIVATION_SWEEP_AFTER_SECONDS", "30"))
-REACTIVATION_SWEEP_CHUNK = int(os.environ.get("REACTIVATION_SWEEP_CHUNK", "200"))
+PAYMENTS_QUEUE = env_str("PAYMENTS_QUEUE", "")
+BILLING_CHUNK = env_int("BILLING_CHUNK", 1000, minimum=1)
+REACTIVATION_SWEEP_AFTER_SECONDS = env_int("REACTIVATION_SWEEP_AFTER_SECONDS", 30, minimum=0)
+REACTIVATION_SWEEP_CHUNK = env_int("REACTIVATION_SWEEP_CHUNK", 200, minimum=1)
 # The event task applies its own reactivation plus the oldest others waiting, up to this many.
-REACTIVATION_BATCH = int(os.environ.get("REACTIVATION_BATCH", "50"))
+REACTIVATION_BATCH = env_int("REACTIVATION_BATCH", 50, minimum=1)
 # Notifications signed more than this many seconds from our clock are refused (replays).
 PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300
 # Channel secrets from the environment, "CODE:secret,CODE2:secret"; they win over the
 # database. Never commit one.
-PAYMENT_CHANNEL_SECRETS = dict(
-    item.split(":", 1)
-    for item in os.environ.get("PAYMENT_CHANNEL_SECRETS", "").split(",")
-    if ":" in item
-)
+PAYMENT_CHANNEL_SECRETS = env_pairs("PAYMENT_CHANNEL_SECRETS")
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)

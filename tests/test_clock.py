@@ -15,8 +15,8 @@ from tests.clock import HOOK_DIR, SHIFT_VARIABLE, chosen_instant
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=JAKARTA)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
 
 
 @pytest.mark.parametrize(

@@ -33,9 +33,9 @@ def family_of(*people: tuple[str, str, int], main: str, **facts) -> dict[str, Pa
     """Members (label, relationship, birth year) in this order of joining; `main` names the
     main participant. Returns the participants by label."""
     family = FamilyCardFactory()
-    members = {}
+    members: dict[str, Participant] = {}
     for label, relationship, year in people:
-        participant = ParticipantFactory(
+        participant: Participant = ParticipantFactory.create(
             name=label,
             birth_date=date(year, 6, 15),
             branch=family.branch,

@@ -18,6 +18,7 @@ def seed_registry(*, today: date, log: Callable[[str], None]) -> None:
             if not m.nik or not m.in_registry:
                 continue
             death = m.facts.get("date_of_death")
+            assert death is None or isinstance(death, date)
             registry.registry_upsert_person(
                 nik=m.nik,
                 name=(m.registry_name or m.name).upper(),

@@ -14,11 +14,10 @@ How a full run survives failures:
 
 from .chunks import chunk_claim, chunk_process, fetch_answers, run_finish_if_complete
 from .common import ClaimLost, RegistryUnavailableError, interactive_client
-from .full import LEASE_POLL_SECONDS, WorkSummary, full_sync_start, full_sync_work, run_stop
+from .full import WorkSummary, full_sync_start, full_sync_work, run_stop
 from .single import family_sync, participant_sync
 
 __all__ = [
-    "LEASE_POLL_SECONDS",
     "ClaimLost",
     "RegistryUnavailableError",
     "WorkSummary",

@@ -7,10 +7,11 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from core.models import JobRun, User
@@ -156,6 +157,9 @@ class WorkSummary:
     chunks: int = 0
     done: int = 0
     stopped: bool = False
+    # Other workers still hold chunks of the unfinished run: the first of their leases runs
+    # out in this many seconds (then a chunk whose worker died may be taken over).
+    leased_for_seconds: float | None = None
 
 
 def full_sync_work(
@@ -164,14 +168,15 @@ def full_sync_work(
     client: RegistryClient | None = None,
     log: Log | None = None,
     max_chunks: int | None = None,
-    wait_for_leases: bool = True,
     max_seconds: float | None = None,
 ) -> WorkSummary:
-    """Process chunks of `run` until none is left, the run stops, or `max_chunks`. Several
-    workers may run this on the same run at once.
+    """Process chunks of `run` until none is left to claim, the run stops, or `max_chunks`.
+    Several workers may run this on the same run at once.
 
-    When only chunks claimed by other workers are left, it waits (polling) until they are
-    done or their lease runs out, and takes over a chunk whose worker died."""
+    A worker with nothing to claim returns at once, even while others hold chunks: it never
+    sleeps on their leases. The summary says when the first lease runs out
+    (`leased_for_seconds`), so the caller can come back then to take over a chunk whose worker
+    died; a live worker finishes its chunk and the last one closes the run."""
     own_client = client is None
     client = client or RegistryClient()
     summary = WorkSummary()
@@ -186,9 +191,6 @@ def full_sync_work(
                 break
             claimed = chunk_claim(run=run)
             if claimed is None:
-                if wait_for_leases and _others_still_working(run=run):
-                    time.sleep(LEASE_POLL_SECONDS)
-                    continue
                 break
             chunk, token = claimed
             try:
@@ -226,14 +228,19 @@ def full_sync_work(
             client.close()
     run_finish_if_complete(run=run)
     run.refresh_from_db()
+    if run.state == SyncRun.State.RUNNING:
+        summary.leased_for_seconds = _first_lease_ends_in(run=run)
     return summary
 
 
-LEASE_POLL_SECONDS = 1.0
-
-
-def _others_still_working(*, run: SyncRun) -> bool:
-    return SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).exists()
+def _first_lease_ends_in(*, run: SyncRun) -> float | None:
+    oldest = SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).aggregate(
+        oldest=Min("claimed_at")
+    )["oldest"]
+    if oldest is None:
+        return None
+    ends = oldest + timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
+    return max(0.0, (ends - timezone.now()).total_seconds())
 
 
 def run_stop(*, run: SyncRun, reason: str) -> None:
