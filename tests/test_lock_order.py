@@ -1,6 +1,7 @@
 """One lock order on PostgreSQL: the writers that lock many participants at once (the nightly
-recompute and month end, payment reactivation, the Dukcapil sync) run against each other for
-many rounds, each in its own thread, connection and transaction, and none deadlocks.
+recompute, month end, payment reactivation, the Dukcapil sync's facts) run against each other
+for many rounds, each in its own thread, connection and transaction, and none deadlocks.
+(Staff decisions against a sync: dukcapil_sync/tests/test_decision_locks.py.)
 
 Card numbers here run against the ids, as they do in real data (cards issued by the portal,
 "0002...", come after imported ones): a writer that locked in card-number order and one that
@@ -9,19 +10,22 @@ locked in id order would wait for each other until PostgreSQL killed one."""
 import threading
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.db import OperationalError, connections
+from django.utils import timezone
 
+from families.factories import FamilyCardFactory
+from families.models import FamilyCard
 from participants.factories import ParticipantFactory, months_ago
-from participants.models import Cause, Participant
-from participants.services import (
-    PaymentFacts,
-    RegistryFactChange,
-    participants_apply_registry_facts,
-    participants_record_payments,
-    participants_refresh_statuses,
-)
+from participants.models import Participant
+from participants.services import RegistryFactChange, participants_apply_registry_facts
+from participants.tasks import recompute_all_statuses_run
+from payments.factories import PaymentChannelFactory
+from payments.jobs import month_end_run
+from payments.models import Bill, BillLine, Payment, Reactivation
+from payments.services import reactivations_apply
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -67,35 +71,95 @@ def run_together(writers: dict[str, Callable[[int], object]], rounds: int) -> Co
 
 
 @pytest.fixture
-def people() -> list[int]:
-    """Participants whose card numbers descend as their ids ascend."""
-    rows = ParticipantFactory.create_batch(PEOPLE)
+def people() -> tuple[FamilyCard, list[int]]:
+    """One family's participants, whose card numbers descend as their ids ascend."""
+    family = FamilyCardFactory.create()
+    rows = ParticipantFactory.create_batch(
+        PEOPLE, branch=family.branch, fktp__branch=family.branch, paid_through=months_ago(1)
+    )
     for i, p in enumerate(rows):
         p.card_number = f"{9_000_000_000_000 - i:013d}"
     Participant.objects.bulk_update(rows, ["card_number"])
-    return [p.pk for p in rows]
+    return family, [p.pk for p in rows]
 
 
-def test_recompute_payments_and_sync_never_deadlock(people):
-    ids = people
-    this_month = months_ago(0)
+def unpaid_last_month(family: FamilyCard, ids: list[int]) -> date:
+    """An open bill for last month with everyone on it: what month end works through."""
+    month = months_ago(1)
+    bill = Bill.objects.create(
+        family=family,
+        month=month,
+        payer=Bill.Payer.FAMILY,
+        segment_id="PBPU",
+        amount=35_000 * len(ids),
+        due_date=month.replace(day=10),
+    )
+    BillLine.objects.bulk_create(
+        BillLine(bill=bill, participant_id=pk, amount=35_000) for pk in ids
+    )
+    return month
+
+
+def settled_payments(family: FamilyCard, ids: list[int], rounds: int) -> list[int]:
+    """One confirmed payment per round, each settling a bill of everyone for a month to come
+    and waiting (PENDING) for the reactivation writer."""
+    channel = PaymentChannelFactory.create()
+    now = timezone.now()
+    reactivations = []
+    for n in range(rounds):
+        month = months_ago(-n)
+        payment = Payment.objects.create(
+            channel=channel,
+            transaction_id=f"LOCK-{n}",
+            family=family,
+            virtual_account=family.virtual_account,
+            amount=35_000 * len(ids),
+            allocated_amount=35_000 * len(ids),
+            paid_at=now,
+            credited_at=now,
+            result=Payment.Result.SETTLED,
+        )
+        reactivation = Reactivation.objects.create(
+            family=family,
+            payment=payment,
+            confirmed_on=timezone.localdate(),
+            paid_through=month,
+            arrears_months=1,
+            created_at=now,
+        )
+        bill = Bill.objects.create(
+            family=family,
+            month=month,
+            payer=Bill.Payer.FAMILY,
+            segment_id="PBPU",
+            amount=35_000 * len(ids),
+            paid_amount=35_000 * len(ids),
+            state=Bill.State.PAID,
+            due_date=month.replace(day=10),
+            settled_at=now,
+            settled_by=reactivation,
+        )
+        BillLine.objects.bulk_create(
+            BillLine(bill=bill, participant_id=pk, amount=35_000) for pk in ids
+        )
+        reactivations.append(reactivation.pk)
+    return reactivations
+
+
+def test_recompute_month_end_reactivation_and_sync_never_deadlock(people):
+    family, ids = people
+    month = unpaid_last_month(family, ids)
+    reactivations = settled_payments(family, ids, ROUNDS)
 
     def recompute(_n: int) -> None:
-        # The nightly recompute and month end lock a chunk through this one function.
-        participants_refresh_statuses(participant_ids=ids, cause=Cause.DAILY_RECOMPUTE)
+        recompute_all_statuses_run(chunk_size=PEOPLE)
 
-    def payment(n: int) -> None:
-        # A reactivation batch: the members of the families it settles (here: everyone).
-        participants_record_payments(
-            payments=[
-                PaymentFacts(
-                    participant_ids=ids,
-                    paid_through=months_ago(-n, on=this_month),
-                    confirmed_on=this_month,
-                    note=f"BANK_T {n}",
-                )
-            ]
-        )
+    def month_end(_n: int) -> None:
+        month_end_run(month=month, chunk_size=PEOPLE)
+
+    def reactivation(n: int) -> None:
+        (applied,) = reactivations_apply(reactivation_ids=[reactivations[n]])
+        assert applied.pk == reactivations[n]
 
     def sync(n: int) -> None:
         # A sync chunk applying the registry's spelling of every name.
@@ -111,15 +175,17 @@ def test_recompute_payments_and_sync_never_deadlock(people):
     deadlocks = run_together(
         {
             "recompute": recompute,
-            "payment": payment,
+            "month_end": month_end,
+            "reactivation": reactivation,
             "sync": sync,
         },
         ROUNDS,
     )
 
     assert dict(deadlocks) == {}, f"deadlocks in {ROUNDS} rounds: {dict(deadlocks)}"
-    # And every writer did its work: the last payment and the last names are there.
+    # And every writer did its work: each payment applied once, the last names are there.
+    assert set(Reactivation.objects.values_list("state", flat=True)) == {"DONE"}
     assert set(Participant.objects.filter(pk__in=ids).values_list("paid_through", flat=True)) == {
-        months_ago(-(ROUNDS - 1), on=this_month)
+        months_ago(-(ROUNDS - 1))
     }
     assert Participant.objects.get(pk=ids[0]).name == f"NAMA {(ROUNDS - 1) % 2} {ids[0]}"
