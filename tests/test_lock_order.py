@@ -27,7 +27,7 @@ from payments.jobs import month_end_run
 from payments.models import Bill, BillLine, Payment, Reactivation
 from payments.services import reactivations_apply
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.stress, pytest.mark.django_db(transaction=True)]
 
 PEOPLE = 300
 ROUNDS = 20

@@ -17,7 +17,7 @@ from families.models import FamilyMembership
 from participants.factories import months_ago
 from tests.conftest import make_family
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.stress, pytest.mark.django_db(transaction=True)]
 
 SIZE = 6
 ROUNDS = 5
