@@ -7,13 +7,9 @@ Card numbers here run against the ids, as they do in real data (cards issued by 
 "0002...", come after imported ones): a writer that locked in card-number order and one that
 locked in id order would wait for each other until PostgreSQL killed one."""
 
-import threading
-from collections import Counter
-from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.db import OperationalError, connections
 from django.utils import timezone
 
 from families.factories import FamilyCardFactory
@@ -26,48 +22,12 @@ from payments.factories import PaymentChannelFactory
 from payments.jobs import month_end_run
 from payments.models import Bill, BillLine, Payment, Reactivation
 from payments.services import reactivations_apply
+from tests.threads import count_deadlocks
 
 pytestmark = [pytest.mark.postgres, pytest.mark.stress, pytest.mark.django_db(transaction=True)]
 
 PEOPLE = 300
 ROUNDS = 20
-
-
-def is_deadlock(exc: BaseException) -> bool:
-    return getattr(exc.__cause__, "pgcode", None) == "40P01"
-
-
-def run_together(writers: dict[str, Callable[[int], object]], rounds: int) -> Counter[str]:
-    """Every writer once per round, all released at the same moment; counts the deadlocks
-    (and re-raises any other error)."""
-    barrier = threading.Barrier(len(writers))
-    deadlocks: Counter[str] = Counter()
-    errors: list[BaseException] = []
-
-    def loop(name: str, write: Callable[[int], object]) -> None:
-        try:
-            for n in range(rounds):
-                barrier.wait(timeout=60)
-                try:
-                    write(n)
-                except OperationalError as exc:
-                    if not is_deadlock(exc):
-                        raise
-                    deadlocks[name] += 1
-        except BaseException as exc:
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=loop, args=item) for item in writers.items()]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=600)
-    if errors:
-        raise errors[0]
-    return deadlocks
 
 
 @pytest.fixture
@@ -172,7 +132,7 @@ def test_recompute_month_end_reactivation_and_sync_never_deadlock(people):
             ]
         )
 
-    deadlocks = run_together(
+    deadlocks = count_deadlocks(
         {
             "recompute": recompute,
             "month_end": month_end,
