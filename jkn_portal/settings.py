@@ -6,6 +6,7 @@ SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL, DUKCAPIL_A
 ALLOWED_HOSTS.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "complaints",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    "vclaim",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
 ]
@@ -302,10 +304,13 @@ DUKCAPIL_SAFE_DIFFERENCES = frozenset(
 DUKCAPIL_FAMILY_SYNC_RATE = env_str("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
 
 # --- Domain knobs -----------------------------------------------------------------------------
-# Perpres 64/2020 Pasal 42: at most 24 months of arrears are counted for reactivation.
-ARREARS_MONTHS_CAP = 24
-# Denda pelayanan applies to inpatient care within 45 days after reactivation.
+# The 24-month arrears cap is a regulation, not a knob: participants.contributions holds it.
+# Denda pelayanan applies to inpatient care within 45 days after reactivation (Pasal 42(5)).
 PENALTY_WINDOW_DAYS = 45
+# DESIGN 4.5: a registered, paid newborn without a NIK stays AKTIF this many months from birth.
+NEWBORN_NIK_GRACE_MONTHS = 3
+# DESIGN 4.4 (assumption): days after registration before the first payment is accepted.
+FIRST_PAYMENT_WAITING_DAYS = 0
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
 VA_PREFIX = env_str("VA_PREFIX", "88888")
 
@@ -336,3 +341,23 @@ PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300
 PAYMENT_CHANNEL_SECRETS = env_pairs("PAYMENT_CHANNEL_SECRETS")
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Facility lookups (issue 13; issue 7 point 13) ------------------------------------------
+# Eligibility lookups per facility account, REST API and VClaim facade together: each
+# "COUNT/unit" window applies (units sec, min, hour, day). Counted in the cache (REDIS_URL).
+ELIGIBILITY_RATE_LIMIT = env_str("ELIGIBILITY_RATE_LIMIT", "60/min,5000/day")
+if not re.fullmatch(r"\s*\d+/[smhd][a-z]*\s*(,\s*\d+/[smhd][a-z]*\s*)*", ELIGIBILITY_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"ELIGIBILITY_RATE_LIMIT={ELIGIBILITY_RATE_LIMIT!r}: expected e.g. 60/min,5000/day"
+    )
+# VClaim facade: X-timestamp may be this far from our clock (seconds).
+VCLAIM_TIMESTAMP_TOLERANCE_SECONDS = env_int("VCLAIM_TIMESTAMP_TOLERANCE_SECONDS", 300, minimum=1)
+# gunicorn (by default), Django's runserver and many proxies drop headers with an underscore
+# such as `user_key`. Off: a missing user_key is accepted (a wrong one never is); on: it must
+# arrive (e.g. gunicorn --header-map dangerous, nginx underscores_in_headers on).
+VCLAIM_REQUIRE_USER_KEY = env_bool("VCLAIM_REQUIRE_USER_KEY", False)
+# After a secret is rotated the old one keeps working this long, so the SIMRS can switch.
+VCLAIM_ROTATION_GRACE_HOURS = env_int("VCLAIM_ROTATION_GRACE_HOURS", 24, minimum=0)
+# Fernet keys that encrypt the stored facility secrets, comma-separated, newest first (older
+# ones still decrypt, for key rotation). Empty: derived from SECRET_KEY.
+VCLAIM_SECRET_KEYS = env_list("VCLAIM_SECRET_KEYS")

@@ -13,10 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
 from core.errors import ValidationFailed
 from core.models import User
+from core.nik import nik_region_warning
 
 from .forms_admin import ParticipantCorrectionForm
-from .models import ContributionRate, Facility, Participant, Segment, StatusChange
-from .selectors import participants_for_staff
+from .models import (
+    ContributionRate,
+    EligibilityLookup,
+    Facility,
+    Participant,
+    Segment,
+    StatusChange,
+)
+from .selectors import eligibility_lookups_for_staff, participants_for_staff
 from .services import participant_correct
 
 
@@ -89,10 +97,13 @@ class ParticipantAdmin(ScopedHistoryAdmin):
                 "fields": (
                     "card_number",
                     "nik",
+                    "nik_region_note",
                     "name",
                     "birth_place",
                     "birth_date",
                     "sex",
+                    "marital_status",
+                    "in_formal_education",
                     "phone",
                     "email",
                 )
@@ -137,6 +148,7 @@ class ParticipantAdmin(ScopedHistoryAdmin):
     )
     readonly_fields = (
         "card_number",
+        "nik_region_note",
         "branch",
         "user",
         "status",
@@ -152,6 +164,11 @@ class ParticipantAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
         return participants_for_staff(user=admin_user(request))
+
+    @admin.display(description=_("NIK region"))
+    def nik_region_note(self, obj: Participant) -> str:
+        # A NIK keeps its region code for life (DESIGN.md 4.2): a warning, never a refusal.
+        return nik_region_warning(obj.nik) or "OK"
 
     def get_fieldsets(self, request: HttpRequest, obj: Participant | None = None) -> Any:
         # A view-only account gets no reason box: it cannot correct anything.
@@ -266,3 +283,42 @@ class FacilityAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "branch")
     search_fields = ("code", "name")
     list_select_related = ("district", "branch")
+
+
+@admin.register(EligibilityLookup)
+class EligibilityLookupAdmin(ReadOnlyAdmin):
+    """Who asked about whom, when and through which channel (REST API or VClaim facade).
+    Staff see lookups about their branch's participants and by their branch's facility
+    accounts, which includes the numbers tried that matched nobody."""
+
+    list_display = (
+        "asked_at",
+        "account",
+        "channel",
+        "kind",
+        "masked_number",
+        "participant_name",
+        "service_date",
+        "result",
+        "client_address",
+    )
+    list_filter = ("channel", "result", "kind")
+    search_fields = ("=asked_number", "=participant__card_number", "account__username")
+    date_hierarchy = "asked_at"
+    show_full_result_count = False
+    fields = list_display
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EligibilityLookup]:
+        return eligibility_lookups_for_staff(user=admin_user(request))
+
+    @admin.display(description=_("number asked"))
+    def masked_number(self, obj: EligibilityLookup) -> str:
+        return masked(obj.asked_number)
+
+    @admin.display(description=_("participant"))
+    def participant_name(self, obj: EligibilityLookup) -> str:
+        if obj.participant is None:
+            return "-"
+        if not getattr(obj, "participant_visible", False):
+            return str(_("(another branch)"))
+        return str(obj.participant)
