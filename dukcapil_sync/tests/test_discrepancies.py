@@ -5,7 +5,6 @@ reopened by a later sync. CI runs these on PostgreSQL."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from core.errors import DomainError, ValidationFailed
 from core.factories import StaffUserFactory
@@ -414,12 +413,6 @@ def test_moved_kk_kept(moved, staff, family):
 
 
 # --- new member on the KK, newborns ------------------------------------------------------------
-
-
-@pytest.fixture
-def baby_birth() -> dt.date:
-    """Born 10 days before the day the test runs: a newborn within the 28 days."""
-    return timezone.localdate() - dt.timedelta(days=10)
 
 
 @pytest.fixture
