@@ -1,8 +1,8 @@
-"""The main participant (peserta utama) hands over when they leave the KK (DESIGN.md 4.5):
-head of family, then spouse, then the eldest child, then the eldest other relative. Members
-are created in an order that differs from the priority, so that neither the id nor the order
-of joining can pass for it. Billing takes the payer from the main participant, so the bill
-follows the handover."""
+"""The main participant (peserta utama) hands over when they leave the KK or die (DESIGN.md
+4.5): head of family, then spouse, then the eldest child, then the eldest other relative, the
+dead passed over. Members are created in an order that differs from the priority, so that
+neither the id nor the order of joining can pass for it. The bill after a handover is checked
+too: a PPU family's bill is its living worker's (participants.contributions.ppu_worker)."""
 
 from datetime import date
 
@@ -11,7 +11,12 @@ import pytest
 from core.factories import region
 from families.factories import FamilyCardFactory, FamilyMembershipFactory
 from families.models import FamilyCard, FamilyMembership, Relationship
-from families.services import family_member_leave, family_member_move
+from families.services import (
+    family_main_after_death,
+    family_member_leave,
+    family_member_move,
+    family_member_register,
+)
 from participants.factories import ParticipantFactory
 from participants.models import Participant, Segment
 from payments.jobs import billing_run
@@ -26,6 +31,7 @@ HEAD, SPOUSE, CHILD, OTHER = (
     Relationship.OTHER,
 )
 LEFT_ON = date(2026, 11, 20)
+DIED_ON = date(2026, 11, 15)
 NOV, DEC = date(2026, 11, 1), date(2026, 12, 1)
 
 
@@ -198,8 +204,8 @@ def test_moving_into_a_kk_that_has_a_main_keeps_its_main():
     assert main_of(family_of_member(leaving["head"])) == "head"
 
 
-def test_the_bill_follows_the_new_main():
-    # A PPU family: the worker pays 5% of the main participant's salary (4% the employer).
+def test_the_bill_follows_the_worker_who_stays_when_the_main_moves_out():
+    # A PPU family: 5% of the worker's salary (4% the employer).
     members = family_of(
         ("worker", HEAD, 1970),
         ("child", CHILD, 1998),
@@ -240,3 +246,140 @@ def test_the_bill_follows_the_new_main():
         400_000,
         100_000,
     )
+
+
+def died(participant: Participant, on: date = DIED_ON) -> None:
+    """The death as the sync records it: the fact, then the handover."""
+    Participant.objects.filter(pk=participant.pk).update(date_of_death=on)
+    participant.refresh_from_db()
+    family_main_after_death(participant=participant, on=on, actor=None, reason="wafat")
+
+
+@pytest.mark.parametrize(
+    ("people", "dead_before", "dies", "expected"),
+    [
+        pytest.param(
+            [("child", CHILD, 1995), ("head", HEAD, 1970), ("spouse", SPOUSE, 1975)],
+            [],
+            "head",
+            "spouse",
+            id="head dies: the spouse",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("child 2001", CHILD, 2001), ("spouse", SPOUSE, 1975)]
+            + [("child 1998", CHILD, 1998)],
+            ["spouse"],
+            "head",
+            "child 1998",
+            id="the spouse died before: the eldest living child",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("child", CHILD, 1998), ("other 1950", OTHER, 1950)]
+            + [("other 1940", OTHER, 1940)],
+            ["child", "other 1940"],
+            "head",
+            "other 1950",
+            id="no living spouse or child: the eldest living relative",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("spouse", SPOUSE, 1975), ("child", CHILD, 1998)],
+            [],
+            "child",
+            "head",
+            id="a member who is not main dies: nothing changes",
+        ),
+        pytest.param(
+            [("head", HEAD, 1970), ("spouse", SPOUSE, 1975)],
+            ["spouse"],
+            "head",
+            "head",
+            id="nobody left alive: the head stays main (nobody else holds the account)",
+        ),
+    ],
+)
+def test_the_next_living_member_becomes_main_when_the_main_dies(
+    people, dead_before, dies, expected
+):
+    members = family_of(*people, main="head")
+    family = family_of_member(members["head"])
+    for label in dead_before:
+        died(members[label], on=date(2026, 3, 1))
+
+    died(members[dies])
+
+    assert main_of(family) == expected
+    # The dead stay on the KK: membership is about the family card, not about cover.
+    assert FamilyMembership.objects.filter(family=family, valid_to__isnull=True).count() == len(
+        people
+    )
+
+
+def test_a_main_who_leaves_is_followed_by_the_next_living_member():
+    members = family_of(
+        ("head", HEAD, 1970), ("spouse", SPOUSE, 1975), ("child", CHILD, 1998), main="head"
+    )
+    family = family_of_member(members["head"])
+    Participant.objects.filter(pk=members["spouse"].pk).update(date_of_death=date(2026, 3, 1))
+
+    leave(members["head"])
+
+    assert main_of(family) == "child"
+
+
+def test_a_dead_main_nobody_handed_over_is_replaced_before_a_newborn_copies_them():
+    # A death recorded outside the sync (a staff correction) leaves the dead head main until
+    # the next family change: registering a newborn hands over first, and the baby takes
+    # the new main's class.
+    members = family_of(("head", HEAD, 1970), ("spouse", SPOUSE, 1975), main="head")
+    Participant.objects.filter(pk=members["spouse"].pk).update(care_class=1)
+    Participant.objects.filter(pk=members["head"].pk).update(date_of_death=DIED_ON)
+    family = family_of_member(members["head"])
+
+    baby = family_member_register(
+        family=family,
+        nik=None,
+        name="Bayi",
+        birth_place="Jakarta",
+        birth_date=date(2026, 11, 18),
+        sex="P",
+        relationship=CHILD,
+        on=date(2026, 11, 20),
+        actor=None,
+        reason="kelahiran",
+    ).participant
+
+    assert main_of(family) == "spouse"
+    assert (baby.care_class, baby.segment_id) == (1, "PBPU")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="participants.contributions.ppu_worker picks the dead head (head first) over the "
+    "living working spouse, so the family gets no bill at all from the month after the death",
+)
+def test_the_bill_follows_the_worker_who_survives_when_the_main_dies():
+    # The PPU worker dies in November: from December the family's bill is the working
+    # spouse's, 5% of Rp6.000.000 (4% the employer), and nothing is charged for the dead.
+    members = family_of(
+        ("worker", HEAD, 1970),
+        ("child", CHILD, 1998),
+        ("working spouse", SPOUSE, 1975),
+        main="worker",
+        segment=Segment.objects.get(code="PPU_BU"),
+        care_class=1,
+    )
+    Participant.objects.filter(pk=members["worker"].pk).update(salary=10_000_000)
+    Participant.objects.filter(pk=members["working spouse"].pk).update(salary=6_000_000)
+    family = family_of_member(members["worker"])
+
+    died(members["worker"])
+    billing_run(month=DEC)
+
+    bill = Bill.objects.get(family=family, month=DEC)
+    assert (bill.payer, bill.amount, bill.employer_share, bill.worker_share) == (
+        "EMPLOYER",
+        300_000,
+        240_000,
+        60_000,
+    )
+    assert members["worker"].pk not in set(bill.lines.values_list("participant_id", flat=True))
