@@ -44,28 +44,34 @@ def test_recompute_changes_stale_statuses_once_in_chunks():
     assert StatusChange.objects.filter(cause="DAILY_RECOMPUTE").count() == 7
 
 
-@pytest.mark.django_db
-def test_recompute_resumes_after_a_run_killed_midway(monkeypatch):
-    stale_participants(6)
+def chunk_fails(monkeypatch, *, call: int, error: Exception) -> None:
+    """The job's `call`-th chunk raises `error` (a killed worker, a deadlock victim)."""
     from participants import tasks
 
     real = tasks.participants_refresh_statuses
     calls = {"n": 0}
 
-    def dies_on_second_chunk(**kwargs):
+    def refresh(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
+        if calls["n"] == call:
+            raise error
         return real(**kwargs)
 
-    monkeypatch.setattr(tasks, "participants_refresh_statuses", dies_on_second_chunk)
+    monkeypatch.setattr(tasks, "participants_refresh_statuses", refresh)
+
+
+@pytest.mark.django_db
+def test_recompute_resumes_after_a_run_killed_midway(monkeypatch):
+    stale_participants(6)
+    chunk_fails(monkeypatch, call=2, error=RuntimeError("worker killed"))
+
     with pytest.raises(RuntimeError):
         recompute_all_statuses_run(chunk_size=3)
     failed = JobRun.objects.get()
     assert (failed.state, failed.done, failed.changed) == ("FAILED", 3, 3)
     assert "worker killed" in failed.error
 
-    monkeypatch.setattr(tasks, "participants_refresh_statuses", real)
+    monkeypatch.undo()
     rerun = recompute_all_statuses_run(chunk_size=3)
     assert (rerun.done, rerun.changed) == (6, 3)
     assert StatusChange.objects.count() == 6  # each participant changed exactly once
@@ -75,18 +81,7 @@ def test_recompute_resumes_after_a_run_killed_midway(monkeypatch):
 def test_recompute_task_runs_again_after_a_deadlock_like_the_payment_tasks(monkeypatch):
     # Given PostgreSQL picks the nightly job's first chunk as a deadlock victim.
     stale_participants(3)
-    from participants import tasks
-
-    real = tasks.participants_refresh_statuses
-    calls = {"n": 0}
-
-    def deadlocked_once(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise OperationalError("deadlock detected")
-        return real(**kwargs)
-
-    monkeypatch.setattr(tasks, "participants_refresh_statuses", deadlocked_once)
+    chunk_fails(monkeypatch, call=1, error=OperationalError("deadlock detected"))
 
     # When the task runs (here, not on a worker: apply() runs its retries here too).
     result = recompute_all_statuses.apply(throw=False)

@@ -43,9 +43,8 @@ def people() -> tuple[FamilyCard, list[int]]:
     return family, [p.pk for p in rows]
 
 
-def unpaid_last_month(family: FamilyCard, ids: list[int]) -> date:
-    """An open bill for last month with everyone on it: what month end works through."""
-    month = months_ago(1)
+def bill_everyone(family: FamilyCard, ids: list[int], month: date, **settled) -> Bill:
+    """A class III bill of the month with a line for each of `ids` (open unless `settled`)."""
     bill = Bill.objects.create(
         family=family,
         month=month,
@@ -53,11 +52,17 @@ def unpaid_last_month(family: FamilyCard, ids: list[int]) -> date:
         segment_id="PBPU",
         amount=35_000 * len(ids),
         due_date=month.replace(day=10),
+        **settled,
     )
     BillLine.objects.bulk_create(
         BillLine(bill=bill, participant_id=pk, amount=35_000) for pk in ids
     )
-    return month
+    return bill
+
+
+def unpaid_last_month(family: FamilyCard, ids: list[int]) -> date:
+    """An open bill for last month with everyone on it: what month end works through."""
+    return bill_everyone(family, ids, months_ago(1)).month
 
 
 def settled_payments(family: FamilyCard, ids: list[int], rounds: int) -> list[int]:
@@ -87,20 +92,14 @@ def settled_payments(family: FamilyCard, ids: list[int], rounds: int) -> list[in
             arrears_months=1,
             created_at=now,
         )
-        bill = Bill.objects.create(
-            family=family,
-            month=month,
-            payer=Bill.Payer.FAMILY,
-            segment_id="PBPU",
-            amount=35_000 * len(ids),
+        bill_everyone(
+            family,
+            ids,
+            month,
             paid_amount=35_000 * len(ids),
             state=Bill.State.PAID,
-            due_date=month.replace(day=10),
             settled_at=now,
             settled_by=reactivation,
-        )
-        BillLine.objects.bulk_create(
-            BillLine(bill=bill, participant_id=pk, amount=35_000) for pk in ids
         )
         reactivations.append(reactivation.pk)
     return reactivations

@@ -73,6 +73,35 @@ def leave(participant: Participant) -> None:
     family_member_leave(participant=participant, on=LEFT_ON, actor=None, reason="pindah KK")
 
 
+def move_to(participant: Participant, number: str, relationship: str = HEAD) -> None:
+    """The registry lists the participant on KK `number` now (created if we lack it)."""
+    family_member_move(
+        participant=participant,
+        to_number=number,
+        relationship=relationship,
+        address="Jl. Baru 1",
+        district_code="317401",
+        on=LEFT_ON,
+        actor=None,
+        reason="Dukcapil: pindah KK",
+    )
+
+
+def ppu_family_of_two_workers() -> dict[str, Participant]:
+    """A PPU family: the head works (Rp10.000.000, main), so does the spouse (Rp6.000.000)."""
+    members = family_of(
+        ("worker", HEAD, 1970),
+        ("child", CHILD, 1998),
+        ("working spouse", SPOUSE, 1975),
+        main="worker",
+        segment=Segment.objects.get(code="PPU_BU"),
+        care_class=1,
+    )
+    Participant.objects.filter(pk=members["worker"].pk).update(salary=10_000_000)
+    Participant.objects.filter(pk=members["working spouse"].pk).update(salary=6_000_000)
+    return members
+
+
 @pytest.mark.parametrize(
     ("people", "main", "leaver", "expected"),
     [
@@ -164,16 +193,7 @@ def test_moving_to_another_kk_hands_over_and_the_mover_heads_the_new_one():
     members = family_of(("head", HEAD, 1970), ("spouse", SPOUSE, 1975), main="head")
     family = family_of_member(members["head"])
 
-    family_member_move(
-        participant=members["head"],
-        to_number="3174010101260099",
-        relationship=HEAD,
-        address="Jl. Baru 1",
-        district_code="317401",
-        on=LEFT_ON,
-        actor=None,
-        reason="Dukcapil: pindah KK",
-    )
+    move_to(members["head"], "3174010101260099")
 
     assert main_of(family) == "spouse"
     new_family = family_of_member(members["head"])
@@ -189,16 +209,7 @@ def test_moving_into_a_kk_that_has_a_main_keeps_its_main():
     joining = family_of(("host", HEAD, 1965), main="host")
     host_family = family_of_member(joining["host"])
 
-    family_member_move(
-        participant=leaving["child"],
-        to_number=host_family.number,
-        relationship=SPOUSE,
-        address=host_family.address,
-        district_code="317401",
-        on=LEFT_ON,
-        actor=None,
-        reason="Dukcapil: menikah",
-    )
+    move_to(leaving["child"], host_family.number, relationship=SPOUSE)
 
     assert main_of(host_family) == "host"
     assert main_of(family_of_member(leaving["head"])) == "head"
@@ -206,28 +217,10 @@ def test_moving_into_a_kk_that_has_a_main_keeps_its_main():
 
 def test_the_bill_follows_the_worker_who_stays_when_the_main_moves_out():
     # A PPU family: 5% of the worker's salary (4% the employer).
-    members = family_of(
-        ("worker", HEAD, 1970),
-        ("child", CHILD, 1998),
-        ("working spouse", SPOUSE, 1975),
-        main="worker",
-        segment=Segment.objects.get(code="PPU_BU"),
-        care_class=1,
-    )
-    Participant.objects.filter(pk=members["worker"].pk).update(salary=10_000_000)
-    Participant.objects.filter(pk=members["working spouse"].pk).update(salary=6_000_000)
+    members = ppu_family_of_two_workers()
     family = family_of_member(members["worker"])
 
-    family_member_move(
-        participant=members["worker"],
-        to_number="3174010101260098",
-        relationship=HEAD,
-        address="Jl. Baru 2",
-        district_code="317401",
-        on=LEFT_ON,
-        actor=None,
-        reason="Dukcapil: pindah KK",
-    )
+    move_to(members["worker"], "3174010101260098")
     billing_run(month=DEC)
 
     # The family's bill is now the spouse's: 5% of Rp6.000.000; the worker is billed in the
@@ -360,16 +353,7 @@ def test_a_dead_main_nobody_handed_over_is_replaced_before_a_newborn_copies_them
 def test_the_bill_follows_the_worker_who_survives_when_the_main_dies():
     # The PPU worker dies in November: from December the family's bill is the working
     # spouse's, 5% of Rp6.000.000 (4% the employer), and nothing is charged for the dead.
-    members = family_of(
-        ("worker", HEAD, 1970),
-        ("child", CHILD, 1998),
-        ("working spouse", SPOUSE, 1975),
-        main="worker",
-        segment=Segment.objects.get(code="PPU_BU"),
-        care_class=1,
-    )
-    Participant.objects.filter(pk=members["worker"].pk).update(salary=10_000_000)
-    Participant.objects.filter(pk=members["working spouse"].pk).update(salary=6_000_000)
+    members = ppu_family_of_two_workers()
     family = family_of_member(members["worker"])
 
     died(members["worker"])
