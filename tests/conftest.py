@@ -5,7 +5,6 @@ Celery worker, `browser` Debian's Chromium. Missing locally: skipped, by name. W
 the run fails at once."""
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 
 from core.factories import FacilityUserFactory, UserFactory
 from families.factories import family_with_members
+from participants.factories import months_ago
 
 
 def make_family(size: int = 3, **participant_kwargs):
@@ -27,12 +27,12 @@ def make_family(size: int = 3, **participant_kwargs):
 
 @pytest.fixture
 def family_a():
-    return make_family(3, paid_through=date(2026, 11, 1))
+    return make_family(3, paid_through=months_ago(0))
 
 
 @pytest.fixture
 def family_b():
-    return make_family(2, paid_through=date(2026, 11, 1))
+    return make_family(2, paid_through=months_ago(0))
 
 
 def bearer(user) -> APIClient:
