@@ -94,6 +94,7 @@ class NoStoreMiddleware:
             request.user.is_authenticated
         )
         response = self.get_response(request)
-        if personal or request.user.is_authenticated:  # logged in by this very request
+        already = "no-store" in response.get("Cache-Control", "")
+        if (personal or request.user.is_authenticated) and not already:
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response
