@@ -50,8 +50,11 @@ def seed_demo_payments(*, kk_numbers: list[str], today: date, log: Callable[[str
 
 
 def _paid_at(month: date) -> datetime:
-    """The 5th of the month at 10:00 Jakarta time: before the due date (the 10th)."""
-    return timezone.make_aware(datetime.combine(month + timedelta(days=4), time(10, 0)))
+    """The 5th of the month at 10:00 Jakarta time (before the due date, the 10th), or three
+    days ago if that is still to come: history is never in the future, and stays out of the
+    notifications' look-back (they are not news)."""
+    fifth = timezone.make_aware(datetime.combine(month + timedelta(days=4), time(10, 0)))
+    return min(fifth, timezone.now() - timedelta(days=3))
 
 
 def seed_paid_history(*, family: FamilyCard, bank: PaymentChannel, today: date) -> int:
