@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "messaging",
     "accounts",
     "vclaim",
+    "changes",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
 ]
@@ -267,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
     # Messages due for a retry, and ones whose send task was lost.
     "messaging-requeue": {"task": "messaging.tasks.requeue_due_messages", "schedule": 60.0},
 }
+# Ubah Data Peserta (DESIGN.md 4.6): "3 months" at an FKTP, "1 year" in a class, "1 year" in
+# PD Pemda before a move to PBPU, counted in days.
+CHANGES_FKTP_MIN_DAYS = env_int("CHANGES_FKTP_MIN_DAYS", 90, minimum=0)
+CHANGES_CLASS_MIN_DAYS = env_int("CHANGES_CLASS_MIN_DAYS", 365, minimum=0)
+CHANGES_PD_PEMDA_MIN_DAYS = env_int("CHANGES_PD_PEMDA_MIN_DAYS", 365, minimum=0)
 STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------
