@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dukcapil_sync.tasks.sync_full",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Scheduled data changes (FKTP, class) take effect on the 1st, before the bills of 00:05
+    # are made, so the new month's bill uses the new class. Daily, so a missed run catches up.
+    "data-changes-apply": {
+        "task": "changes.tasks.apply_scheduled_changes",
+        "schedule": crontab(hour=0, minute=1),
+    },
     # Catches reactivations whose event task was lost (broker down, worker killed).
     "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
     # Messages due for a retry, and ones whose send task was lost.

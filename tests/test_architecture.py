@@ -18,6 +18,17 @@ BELOW = {
     "dukcapil_sync": {"core", "participants", "families"},
     "messaging": {"core", "participants", "families"},
     "accounts": {"core", "participants", "families", "messaging"},
+    # Ubah Data sits above payments (a segment change issues the first bill), dukcapil_sync
+    # (a newborn's NIK is checked with the registry), accounts (codes, PIN) and messaging.
+    "changes": {
+        "core",
+        "participants",
+        "families",
+        "payments",
+        "dukcapil_sync",
+        "accounts",
+        "messaging",
+    },
     "vclaim": {"core", "participants", "families"},
 }
 APPS = {*BELOW, "demo"}
