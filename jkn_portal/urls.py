@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("dukcapil_sync.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
+    path("", include("changes.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:
