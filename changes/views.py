@@ -184,15 +184,29 @@ def care_class(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def phone(request: HttpRequest) -> HttpResponse:
+def _contact_page(
+    request: HttpRequest, form: forms.Form, kind: str, *, title: str, testid: str, intro: str
+) -> HttpResponse:
     _caller(request)
+    field = "phone" if kind == Kind.PHONE else "email"
     return _form_page(
         request,
-        PhoneForm(request.POST or None),
+        form,
         lambda data: change_request_contact(
-            user=signed_in_user(request), kind=Kind.PHONE, value=data["phone"]
+            user=signed_in_user(request), kind=kind, value=data[field]
         ),
+        title=title,
+        testid=testid,
+        intro=intro,
+    )
+
+
+@login_required
+def phone(request: HttpRequest) -> HttpResponse:
+    return _contact_page(
+        request,
+        PhoneForm(request.POST or None),
+        Kind.PHONE,
         title=_("Change phone number"),
         testid="phone-form",
         intro=_("A code is sent to your registered e-mail."),
@@ -201,13 +215,10 @@ def phone(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def email(request: HttpRequest) -> HttpResponse:
-    _caller(request)
-    return _form_page(
+    return _contact_page(
         request,
         EmailForm(request.POST or None),
-        lambda data: change_request_contact(
-            user=signed_in_user(request), kind=Kind.EMAIL, value=data["email"]
-        ),
+        Kind.EMAIL,
         title=_("Change e-mail"),
         testid="email-form",
         intro=_("A code is sent to the new e-mail address."),

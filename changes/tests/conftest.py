@@ -52,17 +52,17 @@ def client_a(family_a: tuple[FamilyCard, Participant]) -> APIClient:
     return bearer(family_a[1].user)
 
 
+def ask_fktp(client, head, facility, **extra):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/me/changes/fktp/",
+        {"card_number": head.card_number, "facility_code": facility.code, **extra},
+        format="json",
+    )
+
+
 def scheduled_fktp(client, head, facility, *, whole_family: bool = False) -> dict:  # type: ignore[no-untyped-def]
     """Ask for an FKTP change and confirm it with the code from the e-mail and the PIN."""
-    body = client.post(
-        "/api/v1/me/changes/fktp/",
-        {
-            "card_number": head.card_number,
-            "facility_code": facility.code,
-            "whole_family": whole_family,
-        },
-        format="json",
-    ).json()
+    body = ask_fktp(client, head, facility, whole_family=whole_family).json()
     confirmed = client.post(
         f"/api/v1/me/changes/{body['request_id']}/confirm/",
         {"code": last_code(head.user.account.email), "pin": PIN},

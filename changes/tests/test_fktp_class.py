@@ -12,8 +12,9 @@ from changes.services import scheduled_changes_apply
 from core.models import JobRun
 from participants.factories import FacilityFactory
 from participants.models import Participant
+from tests.conftest import bearer
 
-from .conftest import PIN, family_with_login, last_code, members, scheduled_fktp
+from .conftest import PIN, ask_fktp, family_with_login, last_code, members, scheduled_fktp
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -120,22 +121,14 @@ def test_fktp_day_89_refused_with_the_rule_and_date_then_day_90_allowed(family_a
     family, head = family_a
     new = _fktp_for(family)
     Participant.objects.filter(pk=head.pk).update(coverage_start=TODAY - timedelta(days=89))
-    refused = client_a.post(
-        "/api/v1/me/changes/fktp/",
-        {"card_number": head.card_number, "facility_code": new.code},
-        format="json",
-    )
+    refused = ask_fktp(client_a, head, new)
     assert refused.status_code == 409
     assert refused.json()["code"] == "FKTP_TOO_SOON"
     possible = TODAY + timedelta(days=1)
     assert str(possible.year) in refused.json()["message"]
     assert DataChange.objects.count() == 0
     Participant.objects.filter(pk=head.pk).update(coverage_start=TODAY - timedelta(days=90))
-    allowed = client_a.post(
-        "/api/v1/me/changes/fktp/",
-        {"card_number": head.card_number, "facility_code": new.code},
-        format="json",
-    )
+    allowed = ask_fktp(client_a, head, new)
     assert allowed.status_code == 201
 
 
@@ -144,11 +137,7 @@ def test_the_three_months_count_from_the_last_fktp_change(family_a, client_a):
     first, second = _fktp_for(family), FacilityFactory(district=family.district)
     scheduled_fktp(client_a, head, first)
     scheduled_changes_apply(on=NEXT)
-    refused = client_a.post(
-        "/api/v1/me/changes/fktp/",
-        {"card_number": head.card_number, "facility_code": second.code},
-        format="json",
-    )
+    refused = ask_fktp(client_a, head, second)
     assert (refused.status_code, refused.json()["code"]) == (409, "FKTP_TOO_SOON")
 
 
@@ -158,23 +147,15 @@ def test_a_full_fktp_is_not_offered_and_is_refused(family_a, client_a):
     FacilityCapacity.objects.create(facility=full, is_full=True)
     codes = {o["code"] for o in client_a.get("/api/v1/me/changes/facilities/").json()}
     assert full.code not in codes
-    refused = client_a.post(
-        "/api/v1/me/changes/fktp/",
-        {"card_number": head.card_number, "facility_code": full.code},
-        format="json",
-    )
+    refused = ask_fktp(client_a, head, full)
     assert (refused.status_code, refused.json()["code"]) == (409, "FKTP_FULL")
 
 
 def test_pd_pemda_may_not_change_fktp():
     family, head = family_with_login(2, segment_id="PBI_APBD")
-    client = __import__("tests.conftest", fromlist=["bearer"]).bearer(head.user)
+    client = bearer(head.user)
     new = _fktp_for(family)
-    refused = client.post(
-        "/api/v1/me/changes/fktp/",
-        {"card_number": head.card_number, "facility_code": new.code},
-        format="json",
-    )
+    refused = ask_fktp(client, head, new)
     assert (refused.status_code, refused.json()["code"]) == (409, "FKTP_SEGMENT_NOT_ALLOWED")
 
 
