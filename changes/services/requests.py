@@ -15,6 +15,7 @@ from participants.models import Facility, Participant
 
 from ..models import AutodebitConsent, FacilityCapacity, Kind
 from ..rules import (
+    CLASS_SEGMENTS,
     PBPU,
     Refusal,
     class_refusal,
@@ -169,7 +170,10 @@ def change_request_class(*, user: User, care_class: int, on: date | None = None)
             _("Choose class 1, 2 or 3."), fields={"care_class": [_("Choose class 1, 2 or 3.")]}
         )
     participant, _family, members = caller_family_or_404(user)
-    paying = [m for m in members if not (m.date_of_death and m.date_of_death <= on)]
+    alive = [m for m in members if not (m.date_of_death and m.date_of_death <= on)]
+    # Only the members who choose a class move; in a mixed family the others (PBI, PPU)
+    # follow their payer (DESIGN.md 4.5).
+    paying = [m for m in alive if m.segment_id in CLASS_SEGMENTS] or alive[:1]
     arrears = max((arrears_months(m, on=on) for m in paying), default=0)
     rows = []
     for m in paying:

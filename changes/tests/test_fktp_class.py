@@ -231,3 +231,19 @@ def test_the_command_runs_the_job_and_says_how_many(family_a, client_a):
     assert out.getvalue().strip() == f"data changes applied: 1 of 1 due by {NEXT}"
     head.refresh_from_db()
     assert head.fktp_id == new.pk
+
+
+def test_in_a_mixed_family_only_the_pbpu_members_change_class_and_a_pbi_family_is_refused():
+    family, head = family_with_login(3, paid_through=TODAY.replace(day=1))
+    pbi = members(family)[-1]
+    Participant.objects.filter(pk=pbi.pk).update(segment_id="PBI_APBN", paid_through=None)
+    client = bearer(head.user)
+    body = client.post("/api/v1/me/changes/class/", {"care_class": 2}, format="json").json()
+    assert {c["card_number"] for c in body["changes"]} == {
+        p.card_number for p in members(family) if p.pk != pbi.pk
+    }
+    pbi_family, pbi_head = family_with_login(2, segment_id="PBI_APBN", paid_through=None)
+    refused = bearer(pbi_head.user).post(
+        "/api/v1/me/changes/class/", {"care_class": 2}, format="json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "CLASS_SEGMENT_NOT_ALLOWED")
