@@ -16,6 +16,7 @@ BELOW = {
     "payments": {"core", "participants", "families"},
     "complaints": {"core", "participants", "families"},
     "dukcapil_sync": {"core", "participants", "families"},
+    "cards": {"core", "participants", "families"},
     "messaging": {"core", "participants", "families"},
     "accounts": {"core", "participants", "families", "messaging"},
     # Ubah Data sits above payments (a segment change issues the first bill), dukcapil_sync
@@ -29,6 +30,8 @@ BELOW = {
         "accounts",
         "messaging",
     },
+    # Above the apps whose rows it turns into notifications; delivers through messaging.
+    "notifications": {"core", "participants", "families", "payments", "complaints", "messaging"},
     "vclaim": {"core", "participants", "families"},
 }
 APPS = {*BELOW, "demo"}
