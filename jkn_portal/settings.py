@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "messaging",
     "accounts",
     "vclaim",
+    "changes",
     # Above the apps whose rows it turns into notifications (and above messaging).
     "notifications",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
@@ -330,6 +331,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dukcapil_sync.tasks.sync_full",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Scheduled data changes (FKTP, class) take effect on the 1st, before the bills of 00:05
+    # are made, so the new month's bill uses the new class. Daily, so a missed run catches up.
+    "data-changes-apply": {
+        "task": "changes.tasks.apply_scheduled_changes",
+        "schedule": crontab(hour=0, minute=1),
+    },
     # Catches reactivations whose event task was lost (broker down, worker killed).
     "reactivation-sweep": {
         "task": "payments.tasks.sweep_reactivations",
@@ -348,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     # Messages due for a retry, and ones whose send task was lost.
     "messaging-requeue": {"task": "messaging.tasks.requeue_due_messages", "schedule": 60.0},
 }
+# Ubah Data Peserta (DESIGN.md 4.6): "3 months" at an FKTP, "1 year" in a class, "1 year" in
+# PD Pemda before a move to PBPU, counted in days.
+CHANGES_FKTP_MIN_DAYS = env_int("CHANGES_FKTP_MIN_DAYS", 90, minimum=0)
+CHANGES_CLASS_MIN_DAYS = env_int("CHANGES_CLASS_MIN_DAYS", 365, minimum=0)
+CHANGES_PD_PEMDA_MIN_DAYS = env_int("CHANGES_PD_PEMDA_MIN_DAYS", 365, minimum=0)
 STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------

@@ -345,11 +345,6 @@ def test_a_dead_main_nobody_handed_over_is_replaced_before_a_newborn_copies_them
     assert (baby.care_class, baby.segment_id) == (1, "PBPU")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="participants.contributions.ppu_worker picks the dead head (head first) over the "
-    "living working spouse, so the family gets no bill at all from the month after the death",
-)
 def test_the_bill_follows_the_worker_who_survives_when_the_main_dies():
     # The PPU worker dies in November: from December the family's bill is the working
     # spouse's, 5% of Rp6.000.000 (4% the employer), and nothing is charged for the dead.
