@@ -67,7 +67,14 @@ def test_deeply_nested_json_is_a_parse_error(path):
 
 
 # Path parameters filled with a value each URL pattern accepts (tried in turn).
-SAMPLES = ["1", "0001001010000", "3174010101800001", "a" * 8, "0" * 64]
+SAMPLES = [
+    "1",
+    "0001001010000",
+    "3174010101800001",
+    "a" * 8,
+    "0" * 64,
+    "00000000-0000-0000-0000-000000000001",
+]
 
 
 def _concrete(path: str) -> str | None:
