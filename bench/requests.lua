@@ -1,6 +1,8 @@
--- wrk script for bench/run.py: GET the path given in the URL with a different participant's
--- Bearer token on each request (tokens one per line in the file named after `--`), count the
--- answers that are not 200, and print one JSON line that run.py parses.
+-- wrk script for bench/run.py and bench/reads.py: each request takes the next line of the
+-- requests file named after `--` ("path<TAB>Header: value", or just "path" for the
+-- unauthenticated floor), so every request is a different participant; answers whose status
+-- is not the expected one (second argument, default 200) are counted, and one JSON line that
+-- run.py parses is printed at the end.
 
 local threads = {}
 local next_id = 0
@@ -12,33 +14,39 @@ function setup(thread)
 end
 
 function init(args)
-  tokens = {}
+  lines = {}
   for line in io.lines(args[1]) do
     if #line > 0 then
-      tokens[#tokens + 1] = line
+      local path, name, value = line:match("^([^\t]+)\t([^:]+): (.*)$")
+      if path then
+        lines[#lines + 1] = { path = path, headers = { [name] = value } }
+      else
+        lines[#lines + 1] = { path = line, headers = {} }
+      end
     end
   end
+  expected = tonumber(args[2] or "200")
   -- Threads start at different places in the list so they do not ask for the same family.
   counter = thread_id * 7919
-  non200 = 0
+  unexpected = 0
 end
 
 function request()
   counter = counter + 1
-  local token = tokens[(counter % #tokens) + 1]
-  return wrk.format("GET", wrk.path, { ["Authorization"] = "Bearer " .. token })
+  local line = lines[(counter % #lines) + 1]
+  return wrk.format("GET", line.path, line.headers)
 end
 
 function response(status, headers, body)
-  if status ~= 200 then
-    non200 = non200 + 1
+  if status ~= expected then
+    unexpected = unexpected + 1
   end
 end
 
 function done(summary, latency, requests)
   local bad = 0
   for _, t in ipairs(threads) do
-    bad = bad + t:get("non200")
+    bad = bad + t:get("unexpected")
   end
   local e = summary.errors
   io.write(string.format(
