@@ -4,14 +4,7 @@
 -- is not the expected one (second argument, default 200) are counted, and one JSON line that
 -- run.py parses is printed at the end.
 
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("thread_id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
 
 function init(args)
   lines = {}
@@ -28,7 +21,7 @@ function init(args)
   expected = tonumber(args[2] or "200")
   -- Threads start at different places in the list so they do not ask for the same family.
   counter = thread_id * 7919
-  unexpected = 0
+  bad = 0
 end
 
 function request()
@@ -39,22 +32,6 @@ end
 
 function response(status, headers, body)
   if status ~= expected then
-    unexpected = unexpected + 1
+    bad = bad + 1
   end
-end
-
-function done(summary, latency, requests)
-  local bad = 0
-  for _, t in ipairs(threads) do
-    bad = bad + t:get("unexpected")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "non200": %d, "connect": %d, '
-      .. '"read": %d, "write": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, '
-      .. '"p99_us": %d, "max_us": %d, "mean_us": %.1f}\n',
-    summary.requests, summary.duration, bad, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    latency.mean
-  ))
 end
