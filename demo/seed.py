@@ -1,5 +1,6 @@
 """`seed_demo`: the demo identities (demo.identities) written by each app's part, in the
-order of the imports (core, participants, families, the mock registry, payments, vclaim).
+order of the imports (core, participants, families, the mock registry, payments, vclaim,
+complaints).
 
 Idempotent: every row is found by its natural key (branch code, FKTP code, username, card
 number, KK number) before it is created, so running it again changes nothing."""
@@ -15,6 +16,8 @@ from participants.models import Segment
 
 from .identities import demo_families
 from .parts.accounts import seed_participant_accounts
+from .parts.changes import seed_facility_capacity
+from .parts.complaints import seed_demo_complaints
 from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
@@ -38,6 +41,7 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     seed_duplicate_record(segments=segments, facilities=facilities, branches=branches)
     log(f"demo families created: {created} (of {len(families)})")
     log(f"participant accounts (e-mail, phone, PIN) created: {seed_participant_accounts()}")
+    log(f"FKTP marked full: {seed_facility_capacity()}")
 
     if apps.is_installed("dukcapil_sync.registry"):
         from .parts.registry import seed_registry  # the registry's tables exist only then
@@ -46,4 +50,5 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     else:
         log("registry: not embedded, skipped")
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
+    seed_demo_complaints(today=today, log=log)
     seed_demo_vclaim(branches=branches, log=log)

@@ -14,7 +14,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("participants.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
+    path("", include("changes.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("", include("cards.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +37,10 @@ urlpatterns = [
     path("", include("dukcapil_sync.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
+    path("", include("changes.urls")),
+    path("", include("complaints.urls")),
+    path("", include("cards.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:
