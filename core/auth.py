@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
@@ -35,6 +37,15 @@ class BearerTokenAuthentication(TokenAuthentication):
         if not token.isascii() or not token.isalnum():
             raise AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)
+
+    def _cleanup_token(self, auth_token: AuthToken) -> bool:
+        """Only the token presented: refused and deleted once expired. knox also read all the
+        user's other tokens on every request to delete their expired ones, a query per API
+        call (issue 14); a login does that instead (core.api_views.TokenView)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
