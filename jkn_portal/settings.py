@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every later log line, and the access line is written last.
+    "core.observability.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -152,7 +156,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,15 +179,28 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS (docs/operations.md, "TLS"): browsers keep to HTTPS for this many seconds once they
+    # saw the header. One year and subdomains by default; preload (a request to be listed in
+    # browsers themselves, hard to undo) only when the operator asks for it.
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload left off on purpose (above)
+    # Load balancers probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------------------------
+# Only rate limits live there; core/cache.py fails soft when Redis does not answer, and the
+# short socket timeouts keep a hung Redis from hanging requests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -261,6 +278,9 @@ REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
 REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
 # Demos and tests only: enables the registry's POST .../_control (seed, events, faults).
 REGISTRY_CONTROL_KEY = os.environ.get("REGISTRY_CONTROL_KEY", "")
+# Demos only: the key this portal sends to a registry *service's* control endpoint, so that
+# `seed_demo` seeds the registry the sync reads (over HTTP) when it is not embedded.
+DUKCAPIL_CONTROL_KEY = os.environ.get("DUKCAPIL_CONTROL_KEY", "")
 
 # --- Dukcapil sync (dukcapil_sync; DESIGN.md 4.8) ---------------------------------------------
 # Client (dukcapil_sync/client.py): timeout on every call, retries with exponential backoff and
@@ -306,17 +326,6 @@ PENALTY_WINDOW_DAYS = 45
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
 VA_PREFIX = os.environ.get("VA_PREFIX", "88888")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
-
 # --- Payments (issue 3): bills, signed notifications, reactivation ---------------------------
 from celery.schedules import crontab  # noqa: E402
 
@@ -354,3 +363,88 @@ PAYMENT_CHANNEL_SECRETS = dict(
 )
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Operations (issue 16): logs, metrics, error reports, worker and broker behaviour ---------
+# Logs: JSON lines (one object per line, with the request id) in production, text at a
+# terminal. LOG_FORMAT=json|text overrides; LOG_LEVEL sets the level.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.observability.RequestIdFilter"},
+        "expected_refusal": {"()": "core.observability.ExpectedRefusalFilter"},
+    },
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"()": "core.observability.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "expected_refusal"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The access log is written by core.observability.RequestIdMiddleware.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+# ADMINS="Name <ops@example.id>,ops2@example.id": mailed on every 500 when e-mail is set up.
+ADMINS = [
+    (a.split("<")[0].strip() or a.strip(), a.split("<")[-1].rstrip(">").strip())
+    for a in os.environ.get("ADMINS", "").split(",")
+    if a.strip()
+]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "jkn-portal@localhost")
+if ADMINS and not DEBUG:
+    LOGGING["handlers"]["mail_admins"] = {  # type: ignore[index]
+        "class": "django.utils.log.AdminEmailHandler",
+        "level": "ERROR",
+    }
+    LOGGING["loggers"]["django.request"] = {  # type: ignore[index]
+        "handlers": ["console", "mail_admins"],
+        "level": "INFO",
+        "propagate": False,
+    }
+
+# Error reports to Sentry (or a compatible service): off unless SENTRY_DSN is set. No personal
+# data is sent (send_default_pii off: no user, cookies or request bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
+
+# Prometheus: see jkn_portal/operations/metrics.py. METRICS_DIR holds one directory per kind
+# of process (the Makefile sets PROMETHEUS_MULTIPROC_DIR to METRICS_DIR/web or /worker).
+# METRICS_TOKEN, when set, is required as "Authorization: Bearer <token>" on /metrics.
+METRICS_DIR = Path(os.environ.get("METRICS_DIR", VAR_DIR / "metrics"))
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Celery in production. The worker logs through LOGGING above (JSON, request ids).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = env_bool("CELERY_WORKER_SEND_TASK_EVENTS", False)
+# A request that queues a task while the broker is down gives up after about a second instead
+# of hanging; what it queued is repaired by the sweeps (reactivations every minute).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api_views import LogoutView, TokenView
+from jkn_portal.operations import health, metrics
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -16,6 +17,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # For load balancers and Prometheus (docs/operations.md).
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
