@@ -34,6 +34,9 @@ if not SECRET_KEY:
     # Development only: never used with DEBUG off (checked above).
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
+# Rotation (docs/operations.md): the new key in SECRET_KEY, the old ones here until sessions
+# and signed links made with them have expired.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "complaints",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    "imports",
 ]
 
 MIDDLEWARE = [
