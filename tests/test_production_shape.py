@@ -239,7 +239,7 @@ def test_production_shape_from_the_readme_pays_a_bill_through_the_worker(shape: 
     token = api(
         shape, "POST", "/api/v1/auth/token/", json={"nik": ARREARS_NIK, "password": DEMO_PASSWORD}
     )
-    assert token.status_code == 200, token.text
+    assert token.status_code == 201, token.text
     auth = {"Authorization": f"Bearer {token.json()['token']}"}
     family = api(shape, "GET", "/api/v1/me/family/", headers=auth).json()
     head = next(m for m in family["members"] if m["nik"] == ARREARS_NIK)
