@@ -44,7 +44,7 @@ lint: install
 	.venv/bin/ruff format --check .
 
 bench: install
-	$(VENV_PY) bench/run.py
+	$(VENV_PY) -m bench.run
 
 # Once per release, before any new web or worker process starts: schema and static files.
 release: $(VENV_PY)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "dukcapil_sync",
     "dukcapil_sync.registry",
     "imports",
+    # Demo and benchmark data, above every app: it imports them all, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

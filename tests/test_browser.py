@@ -16,7 +16,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from core.factories import DEMO_PASSWORD
-from families.demo import HEAD_NIK, demo_logins, seed_demo
+from demo.identities import HEAD_NIK, demo_logins
+from demo.seed import seed_demo
 from families.selectors import family_view_for_participant
 from participants.models import Participant
 
@@ -116,7 +117,7 @@ def log_in(page: Any, site: str, nik: str, password: str = DEMO_PASSWORD) -> Non
 
 
 def login_of(story_start: str) -> str:
-    """The demo login whose story (families/demo.py) starts with `story_start`."""
+    """The demo login whose story (demo/identities.py) starts with `story_start`."""
     return next(nik for nik, story in demo_logins() if story.startswith(story_start))
 
 

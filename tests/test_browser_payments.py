@@ -17,7 +17,7 @@ except ImportError:  # the browser fixture skips or fails with the reason
     PlaywrightError = Exception  # type: ignore[misc,assignment]
 
 from core.factories import DEMO_PASSWORD
-from families.demo import seed_demo
+from demo.seed import seed_demo
 from participants.models import Participant
 from payments.models import Payment, PaymentNotification, Reactivation
 

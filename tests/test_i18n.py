@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from core.factories import DEMO_PASSWORD
-from families.demo import HEAD_NIK, seed_demo
+from demo.identities import HEAD_NIK
+from demo.seed import seed_demo
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 ID_PO = LOCALE_DIR / "id" / "LC_MESSAGES" / "django.po"

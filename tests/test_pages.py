@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from core.factories import DEMO_PASSWORD, FacilityUserFactory, StaffUserFactory
 from core.models import User
-from families.demo import HEAD_NIK, card_number, seed_demo
+from demo.identities import HEAD_NIK, card_number
+from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 

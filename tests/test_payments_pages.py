@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.factories import DEMO_PASSWORD
-from families.demo import seed_demo
+from demo.seed import seed_demo
 from participants.models import Participant, StatusChange
 from payments.factories import months_ago
 from payments.models import Bill, Payment, PaymentNotification, Reactivation

@@ -1,4 +1,4 @@
-"""Synthetic families (families.synthetic): valid numbers, one head and one main participant
+"""Synthetic families (demo.synthetic): valid numbers, one head and one main participant
 per family, stored status equal to the derived one, and a repeatable, incremental seed."""
 
 from collections import Counter
@@ -10,9 +10,9 @@ from core.errors import DomainError
 from core.factories import BranchOfficeFactory, region
 from core.models import User
 from core.nik import validate_kk_number, validate_nik_matches
+from demo.synthetic import SYNTHETIC_PASSWORD, seed_synthetic_families
 from families.models import FamilyCard, FamilyMembership, Relationship
 from families.services import family_virtual_account
-from families.synthetic import SYNTHETIC_PASSWORD, seed_synthetic_families
 from participants.factories import FacilityFactory
 from participants.models import Participant
 from participants.status import derive_status

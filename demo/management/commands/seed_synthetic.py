@@ -1,5 +1,5 @@
 """`manage.py seed_synthetic --families N [--seed S]`: make sure N synthetic families exist
-(demo and benchmark data only; see families.synthetic). Needs the FKTP facilities that
+(demo and benchmark data only; see demo.synthetic). Needs the FKTP facilities that
 `seed_demo` creates."""
 
 import time
@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import DomainError
-from families.synthetic import seed_synthetic_families, synthetic_family_count
+from demo.synthetic import seed_synthetic_families, synthetic_family_count
 
 PROGRESS_EVERY = 10_000
 

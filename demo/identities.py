@@ -1,35 +1,20 @@
-"""Demo data: fixed identities that the README lists and demos rely on (DESIGN.md 6).
+"""The demo's fixed identities that the README lists and demos rely on (DESIGN.md 6): branch
+offices, FKTP facilities and the demo families with their stories. Data only; `demo.seed`
+writes it, each app's part in `demo.parts`.
 
-Idempotent: every row is found by its natural key (branch code, FKTP code, username, card
-number, KK number) before it is created, so running it again changes nothing. Dates are
-relative to the day of the first run (arrears of 1 and 30 months, a reactivation 10 days ago,
-a newborn 12 days old) and are kept on later runs.
+Dates are relative to the day of the first run (arrears of 1 and 30 months, a reactivation 10
+days ago, a newborn 12 days old) and are kept on later runs.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.contrib.auth.models import Group
-from django.db import transaction
 from django.utils import timezone
 
-from core.factories import DEMO_PASSWORD
-from core.models import STAFF_GROUP_NAME, BranchOffice, Region, User
 from core.nik import make_nik
-from participants.models import (
-    Cause,
-    CoverageEndReason,
-    Facility,
-    Participant,
-    RegistryHold,
-    Segment,
-)
-from participants.services import participant_refresh_status
+from families.models import Relationship
+from participants.models import CoverageEndReason, RegistryHold
 from participants.status import month_index, month_start
-
-from .models import FamilyCard, Relationship
-from .services import family_card_create, family_members_set
 
 HEAD_NIK = "3174010101800001"
 
@@ -375,162 +360,9 @@ def card_number(family_key: int, member_index: int) -> str:
     return f"00010{family_key:02d}{member_index:02d}0000"
 
 
-def _user(username: str, *, role: str, branch: BranchOffice | None = None, **extra) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, role=role, branch=branch, **extra)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
-
-
-@transaction.atomic
-def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) -> None:
-    today = today or timezone.localdate()
-    branches = {}
-    for code, name, regency in BRANCHES:
-        branches[code], _ = BranchOffice.objects.get_or_create(
-            code=code, defaults={"name": name, "regency_id": regency}
-        )
-    facilities = {}
-    for code, name, kind, district, branch in FACILITIES:
-        facilities[code], _ = Facility.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "district_id": district,
-                "branch": branches[branch],
-            },
-        )
-    log(f"branches: {len(branches)}, FKTP: {len(facilities)}")
-
-    staff_group = Group.objects.filter(name=STAFF_GROUP_NAME).first()
-    for username, branch in (("staff_jaksel", "KC0901"), ("staff_bogor", "KC1001")):
-        staff = _user(username, role=User.Role.STAFF, branch=branches[branch], is_staff=True)
-        if staff_group:
-            staff.groups.add(staff_group)
-    _user("faskes_demo", role=User.Role.FACILITY)
-    _user("admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
-
-    segments = {s.code: s for s in Segment.objects.all()}
-    created = 0
-    for fam in demo_families(today):
-        if FamilyCard.objects.filter(number=fam.kk_number).exists():
-            continue
-        branch = branches[fam.branch]
-        card = family_card_create(
-            number=fam.kk_number,
-            branch=branch,
-            district=Region.objects.get(code=fam.kk_number[:6]),
-            address=fam.address,
-        )
-        rows = []
-        for i, m in enumerate(fam.members, start=1):
-            user = _user(m.nik, role=User.Role.PARTICIPANT) if m.login and m.nik else None
-            facts = {**fam.family_facts, **m.facts}
-            p = Participant.objects.create(
-                card_number=card_number(fam.key, i),
-                nik=m.nik,
-                name=m.name,
-                birth_place="Jakarta" if fam.branch == "KC0901" else "Bogor",
-                birth_date=m.birth,
-                sex=m.sex,
-                segment=segments[fam.segment],
-                care_class=fam.care_class,
-                fktp=facilities[fam.fktp],
-                branch=branch,
-                user=user,
-                coverage_start=m.birth if not m.has_nik else date(2018, 1, 1),
-                **facts,
-            )
-            rows.append((p, m.relationship))
-        family_members_set(family=card, members=rows, valid_from=date(2018, 1, 1))
-        for p, _rel in rows:
-            participant_refresh_status(participant=p, cause=Cause.REGISTRATION)
-        created += 1
-    _seed_duplicate_record(segments=segments, facilities=facilities, branches=branches)
-    log(f"demo families created: {created} (of {len(demo_families(today))})")
-    _seed_registry(today=today, log=log)
-    _seed_payments(today=today, log=log)
-
-
-def _seed_duplicate_record(*, segments, facilities, branches) -> None:
-    """The older record behind demo family 4's DUPLICATE_NIK: retired, same NIK."""
-    if Participant.objects.filter(card_number="0001099010000").exists():
-        return
-    keep = Participant.objects.get(card_number=card_number(4, 1))
-    Participant.objects.create(
-        card_number="0001099010000",
-        nik=keep.nik,
-        name=keep.name.upper(),
-        birth_place=keep.birth_place,
-        birth_date=keep.birth_date,
-        sex=keep.sex,
-        segment=segments["PBPU"],
-        care_class=3,
-        fktp=facilities["1001P002"],
-        branch=branches["KC1001"],
-        coverage_start=date(2016, 1, 1),
-        paid_through=date(2017, 6, 1),
-        retired_at=timezone.now(),
-        merged_into=keep,
-        status="TIDAK_AKTIF",
-        status_reason="DUPLICATE_NIK",
-    )
-
-
-def _seed_registry(*, today: date, log: Callable[[str], None]) -> None:
-    """The mock Dukcapil registry holds the same people, except the deliberate mismatches.
-    On the embedded default it shares this database; in production it seeds itself."""
-    try:
-        from dukcapil_sync.registry import services as registry
-    except ImportError:  # registry not installed in this deployment
-        log("registry: not embedded, skipped")
-        return
-    count = 0
-    for fam in demo_families(today):
-        listed = []
-        for m in fam.members:
-            if not m.nik or not m.in_registry:
-                continue
-            death = m.facts.get("date_of_death")
-            registry.registry_upsert_person(
-                nik=m.nik,
-                name=(m.registry_name or m.name).upper(),
-                birth_place="JAKARTA" if fam.branch == "KC0901" else "BOGOR",
-                birth_date=m.birth,
-                sex=m.sex,
-                address=fam.address.upper(),
-                is_alive=death is None,
-                date_of_death=death,
-            )
-            listed.append((m.nik, str(m.relationship)))
-            count += 1
-        registry.registry_upsert_family(
-            kk_number=fam.kk_number,
-            address=fam.address.upper(),
-            district_code=fam.kk_number[:6],
-            members=listed,
-            valid_from=date(2018, 1, 1),
-        )
-    log(f"registry: {count} people on {len(demo_families(today))} KK")
-
-
 def demo_logins(today: date | None = None) -> list[tuple[str, str]]:
     """(NIK, story) of every demo participant login, for the README and tests."""
     return [
         (next(m.nik for m in f.members if m.login), f.story)
         for f in demo_families(today or timezone.localdate())
     ]
-
-
-def _seed_payments(*, today: date, log: Callable[[str], None]) -> None:
-    """Bills of the demo families' unpaid months and the demo payment channels. Payments
-    depends on families, never the reverse: imported here, at run time, like the registry."""
-    try:
-        from payments.demo import seed_demo_payments
-    except ImportError:  # payments not installed in this deployment
-        log("payments: not installed, skipped")
-        return
-    seed_demo_payments(kk_numbers=[f.kk_number for f in demo_families(today)], today=today, log=log)

@@ -1,4 +1,6 @@
 """Synthetic families for demos and the benchmark: many realistic, valid, deterministic rows.
+This module generates them in memory (no queries); `seed` drives it, `references` reads what
+it needs, `write` stores a batch.
 
 Synthetic data only, never production: every family head gets a login whose password is the
 documented demo password, and all of them share ONE precomputed Argon2 hash (hashing 100000
@@ -21,25 +23,18 @@ What makes the rows valid and the run repeatable:
 """
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 from faker import Faker
 
 from core.errors import DomainError
-from core.models import Region, User
 from core.nik import make_nik
-from participants.models import Facility, Participant, Segment
-from participants.status import derive_status, month_index, month_start
-
-from .models import FamilyCard, FamilyMembership, Relationship
-from .services import family_virtual_account
+from families.models import Relationship
+from families.services import family_virtual_account
+from participants.models import Participant, Segment
+from participants.status import month_index, month_start
 
 SYNTHETIC_PASSWORD = "Jkn-demo-2026"  # noqa: S105 - documented demo password, synthetic data only
 CARD_PREFIX = "9"
@@ -77,8 +72,6 @@ PHONE_PREFIXES = (
     "0896",
 )
 REGENCY_PREFIXES = ("Kabupaten ", "Kota Administrasi ", "Kota ", "Kab. ")
-
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass
@@ -130,117 +123,6 @@ class _Family:
     coverage_start: date
     paid_through: date | None
     members: list[_Person]
-
-
-def synthetic_family_count() -> int:
-    """How many synthetic families exist: their heads' card numbers end in 00."""
-    return Participant.objects.filter(
-        card_number__startswith=CARD_PREFIX, card_number__regex=HEAD_CARD_REGEX
-    ).count()
-
-
-def _next_family_index() -> int:
-    # Never reuse an index (card numbers are never reused), even if rows were deleted.
-    highest = Participant.objects.filter(card_number__startswith=CARD_PREFIX).aggregate(
-        m=Max("card_number")
-    )["m"]
-    return int(highest[1:11]) + 1 if highest else 0
-
-
-def seed_synthetic_families(
-    *, count: int, seed: int = 2026, progress: ProgressCallback | None = None
-) -> int:
-    """Make sure `count` synthetic families exist; create only the missing ones.
-
-    Returns the number of families created. Raises DomainError if there is no FKTP facility
-    to assign them to (run `manage.py seed_demo` first)."""
-    missing = count - synthetic_family_count()
-    if missing <= 0:
-        return 0
-    refs = _load_references()
-    taken = _load_taken()
-    today = timezone.localdate()
-    now = timezone.now()
-    password_hash = make_password(SYNTHETIC_PASSWORD, hasher="argon2")
-    fake = Faker("id_ID")
-    first = _next_family_index()
-    created = 0
-    while created < missing:
-        size = min(FAMILIES_PER_TRANSACTION, missing - created)
-        families = []
-        for index in range(first + created, first + created + size):
-            rng = random.Random(seed * 10_000_000_000 + index)
-            # Faker's documented `random` setter: all of this family's fake data from `rng`.
-            fake.random = rng  # type: ignore[attr-defined]
-            families.append(_make_family(index, rng, fake, refs, taken, today))
-        _write_batch(families, refs, password_hash, today, now)
-        created += size
-        if progress:
-            progress(created, missing)
-    return created
-
-
-# --- reading the reference data ---------------------------------------------------------------
-
-
-def _load_references() -> _References:
-    facilities = [
-        (pk, branch_id, regency or "")
-        for pk, branch_id, regency in Facility.objects.order_by("pk").values_list(
-            "pk", "branch_id", "district__parent_id"
-        )
-    ]
-    if not facilities:
-        raise DomainError(
-            "No FKTP facility exists to assign synthetic families to: run "
-            "`manage.py seed_demo` first (it creates branch offices and facilities).",
-            code="SEED_DEMO_FIRST",
-        )
-    districts: list[str] = []
-    by_regency: dict[str, list[str]] = {}
-    district_names: dict[str, str] = {}
-    district_regency: dict[str, str] = {}
-    regency_names: dict[str, str] = {}
-    for code, level, name, parent in (
-        Region.objects.filter(level__in=[Region.Level.REGENCY, Region.Level.DISTRICT])
-        .order_by("code")
-        .values_list("code", "level", "name", "parent_id")
-    ):
-        if level == Region.Level.DISTRICT:
-            districts.append(code)
-            by_regency.setdefault(parent, []).append(code)
-            district_names[code] = name
-            district_regency[code] = parent
-        else:
-            regency_names[code] = name
-    if not districts:
-        raise DomainError("The region table is empty: run `manage.py migrate`.", code="NO_REGIONS")
-    return _References(
-        facilities=facilities,
-        districts=districts,
-        districts_by_regency=by_regency,
-        district_names=district_names,
-        district_regency=district_regency,
-        regency_names=regency_names,
-        segments={s.code: s for s in Segment.objects.all()},
-    )
-
-
-def _load_taken() -> _Taken:
-    taken = _Taken()
-    taken.niks.update(
-        nik
-        for nik in Participant.objects.filter(nik__isnull=False)
-        .values_list("nik", flat=True)
-        .iterator()
-        if nik
-    )
-    # A head's NIK becomes a username: it must not be anyone's username already.
-    taken.niks.update(User.objects.values_list("username", flat=True).iterator())
-    for number, va in FamilyCard.objects.values_list("number", "virtual_account").iterator():
-        taken.kk_numbers.add(number)
-        taken.virtual_accounts.add(va)
-    return taken
 
 
 # --- generating one family (pure Python, no queries) ------------------------------------------
@@ -458,76 +340,3 @@ def _paid_through(rng: random.Random, segment_code: str, today: date) -> date | 
     if roll < 0.96:
         return month_start(current - 1 - rng.randint(1, 3))
     return month_start(current - 1 - rng.randint(26, 34))
-
-
-# --- writing a batch --------------------------------------------------------------------------
-
-
-def _write_batch(
-    families: list[_Family], refs: _References, password_hash: str, today: date, now: datetime
-) -> None:
-    users = [
-        User(
-            username=f.members[0].nik,
-            role=User.Role.PARTICIPANT,
-            password=password_hash,
-            date_joined=now,
-        )
-        for f in families
-    ]
-    cards = [
-        FamilyCard(
-            number=f.kk_number,
-            branch_id=f.branch_id,
-            district_id=f.district,
-            address=f.address,
-            virtual_account=family_virtual_account(kk_number=f.kk_number),
-        )
-        for f in families
-    ]
-    participants: list[list[Participant]] = []
-    for family, user in zip(families, users, strict=True):
-        segment = refs.segments[family.segment_code]
-        rows = []
-        for position, person in enumerate(family.members):
-            p = Participant(
-                card_number=f"{CARD_PREFIX}{family.index:010d}{position:02d}",
-                nik=person.nik,
-                name=person.name,
-                birth_place=person.birth_place,
-                birth_date=person.birth_date,
-                sex=person.sex,
-                phone=person.phone,
-                email=person.email,
-                segment=segment,
-                care_class=family.care_class,
-                fktp_id=family.facility_id,
-                branch_id=family.branch_id,
-                salary=family.salary if position == 0 else None,
-                user=user if position == 0 else None,
-                # Members born after the family joined are covered from birth.
-                coverage_start=max(family.coverage_start, person.birth_date),
-                paid_through=family.paid_through,
-            )
-            result = derive_status(p, on=today)
-            p.status, p.status_reason, p.status_changed_at = result.status, result.reason, now
-            rows.append(p)
-        participants.append(rows)
-    with transaction.atomic():
-        User.objects.bulk_create(users, batch_size=1000)
-        Participant.objects.bulk_create([p for rows in participants for p in rows], batch_size=1000)
-        FamilyCard.objects.bulk_create(cards, batch_size=1000)
-        FamilyMembership.objects.bulk_create(
-            [
-                FamilyMembership(
-                    family=card,
-                    participant=p,
-                    relationship=person.relationship,
-                    is_main=position == 0,
-                    valid_from=family.issued_on,
-                )
-                for family, card, rows in zip(families, cards, participants, strict=True)
-                for position, (p, person) in enumerate(zip(rows, family.members, strict=True))
-            ],
-            batch_size=1000,
-        )

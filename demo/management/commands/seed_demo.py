@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from families.demo import seed_demo
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         seed_demo(log=lambda line: self.stdout.write(line))
         if options["families"]:
-            from families.synthetic import seed_synthetic_families
+            from demo.synthetic import seed_synthetic_families
 
             def progress(done: int, total: int) -> None:
                 self.stdout.write(f"synthetic families: {done}/{total}")

@@ -1,4 +1,4 @@
-"""Demo payment data for `seed_demo` (demos only, never production): a bank channel for trying
+"""payments' part of the demo (demos only, never production): a bank channel for trying
 the notification API, the simulation channel behind "Bayar (simulasi)", and the bills of the
 demo families' unpaid months. Secrets are random per database, never committed; read one
 with `manage.py payment_channel_secret BANK_DEMO`. Idempotent."""
@@ -8,10 +8,9 @@ from collections.abc import Callable
 from datetime import date
 
 from families.models import FamilyCard
-
-from .models import PaymentChannel
-from .services import family_bills_ensure
-from .services.notifications import simulation_channel
+from payments.models import PaymentChannel
+from payments.services import family_bills_ensure
+from payments.services.notifications import simulation_channel
 
 DEMO_BANK = "BANK_DEMO"
 

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark (a package, so its modules never shadow the apps' names)."""

@@ -1,0 +1,175 @@
+"""Load generators: wrk with bench/me_family.lua when available, else an asyncio client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import FAMILY_PATH, LUA_SCRIPT, cpu_count, percentile
+
+
+def find_wrk(install: bool, log) -> str | None:
+    found = shutil.which("wrk")
+    if found or not install:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        log("wrk is missing and cannot be installed here (needs root and apt-get)")
+        return None
+    log("wrk is missing: apt-get install -y wrk")
+    result = subprocess.run(  # noqa: S603 - fixed argument list
+        ["apt-get", "install", "-y", "wrk"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+    if result.returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True)  # noqa: S603,S607
+        result = subprocess.run(  # noqa: S603
+            ["apt-get", "install", "-y", "wrk"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    return shutil.which("wrk")
+
+
+@dataclass
+class LoadResult:
+    client: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    error_detail: str
+    client_cpu_seconds: float
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def run_wrk(wrk: str, port: int, tokens_file: Path, duration: int, connections: int) -> LoadResult:
+    threads = 1 if cpu_count() <= 2 else 2
+    started = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 - fixed argument list
+        [
+            wrk,
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA_SCRIPT),
+            f"http://127.0.0.1:{port}{FAMILY_PATH}",
+            "--",
+            str(tokens_file),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # wait4 gives the CPU time that wrk itself used.
+    _, status, usage = os.wait4(process.pid, 0)
+    output = process.stdout.read() if process.stdout else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed ({process.returncode}):\n{output}")
+    data = json.loads(line.split(" ", 1)[1])
+    socket_errors = data["connect"] + data["read"] + data["write"] + data["timeout"]
+    return LoadResult(
+        client=f"wrk ({threads} thread, {connections} connections)",
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6 or elapsed,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        errors=data["non200"] + socket_errors,
+        error_detail=(
+            f"non-200 {data['non200']}, connect {data['connect']}, read {data['read']}, "
+            f"write {data['write']}, timeout {data['timeout']}"
+        ),
+        client_cpu_seconds=usage.ru_utime + usage.ru_stime,
+        extra={"max_ms": data["max_us"] / 1000, "p90_ms": data["p90_us"] / 1000},
+    )
+
+
+async def _python_load(
+    port: int, tokens: list[str], duration: float, connections: int
+) -> tuple[list[float], dict[str, int]]:
+    """Raw HTTP/1.1 over asyncio streams; reconnects when the server closes (gunicorn sync
+    workers close after every response)."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    deadline = time.perf_counter() + duration
+    requests = [
+        (
+            f"GET {FAMILY_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {t}\r\nAccept: application/json\r\n\r\n"
+        ).encode()
+        for t in tokens
+    ]
+
+    async def client(offset: int) -> None:
+        stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        n = offset
+        while time.perf_counter() < deadline:
+            n += 1
+            started = time.perf_counter()
+            try:
+                if stream is None:
+                    stream = await asyncio.open_connection("127.0.0.1", port)
+                reader, writer = stream
+                writer.write(requests[n % len(requests)])
+                await writer.drain()
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+                lines = head.decode("latin-1").split("\r\n")
+                status = int(lines[0].split()[1])
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, _, v in (x.partition(":") for x in lines[1:] if x)
+                }
+                await reader.readexactly(int(headers.get("content-length", "0")))
+                latencies.append(time.perf_counter() - started)
+                if status != 200:
+                    errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+                if headers.get("connection", "").lower() == "close":
+                    writer.close()
+                    stream = None
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                name = type(exc).__name__
+                errors[name] = errors.get(name, 0) + 1
+                if stream is not None:
+                    stream[1].close()
+                stream = None
+
+    await asyncio.gather(*(client(i * 7919) for i in range(connections)))
+    return latencies, errors
+
+
+def run_python_client(port: int, tokens: list[str], duration: int, connections: int) -> LoadResult:
+    cpu_before, started = time.process_time(), time.perf_counter()
+    latencies, errors = asyncio.run(_python_load(port, tokens, duration, connections))
+    elapsed = time.perf_counter() - started
+    return LoadResult(
+        client=f"python asyncio ({connections} connections, 1 process)",
+        requests=len(latencies),
+        seconds=elapsed,
+        p50_ms=percentile(latencies, 50) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
+        errors=sum(errors.values()),
+        error_detail=", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none",
+        client_cpu_seconds=time.process_time() - cpu_before,
+    )

@@ -1,0 +1,35 @@
+"""Sync runs: the full sync (chunked, resumable, shared by several workers), one family, one
+person. Every run is a SyncRun with a JobRun beside it, counting participants.
+
+How a full run survives failures:
+- Chunks are whole families, fixed when the run starts, so each participant is in one chunk.
+- A worker claims a chunk with a conditional UPDATE (PENDING, or CLAIMED longer ago than the
+  lease) and checks the row count: two workers never hold the same chunk.
+- It asks the registry first (no transaction open), then writes the chunk's results and
+  marks it DONE in one transaction, and only if its claim still holds: a chunk is counted
+  once or not at all, even if the worker is killed (SIGKILL) halfway.
+- When the registry is down (circuit breaker open) the run stops cleanly (STOPPED, with a
+  report); the next run resumes it, picking up pending and abandoned chunks.
+"""
+
+from .chunks import chunk_claim, chunk_process, fetch_answers, run_finish_if_complete
+from .common import ClaimLost, RegistryUnavailableError, interactive_client
+from .full import LEASE_POLL_SECONDS, WorkSummary, full_sync_start, full_sync_work, run_stop
+from .single import family_sync, participant_sync
+
+__all__ = [
+    "LEASE_POLL_SECONDS",
+    "ClaimLost",
+    "RegistryUnavailableError",
+    "WorkSummary",
+    "chunk_claim",
+    "chunk_process",
+    "family_sync",
+    "fetch_answers",
+    "full_sync_start",
+    "full_sync_work",
+    "interactive_client",
+    "participant_sync",
+    "run_finish_if_complete",
+    "run_stop",
+]
