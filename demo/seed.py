@@ -7,7 +7,6 @@ number, KK number) before it is created, so running it again changes nothing."""
 from collections.abc import Callable
 from datetime import date
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,10 +17,16 @@ from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
 from .parts.payments import seed_demo_payments
+from .parts.registry import seed_registry
 
 
 @transaction.atomic
-def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) -> None:
+def seed_demo(
+    *,
+    today: date | None = None,
+    log: Callable[[str], None] = print,
+    skip_registry: bool = False,
+) -> None:
     today = today or timezone.localdate()
     branches = seed_branches()
     facilities = seed_facilities(branches=branches)
@@ -36,10 +41,8 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     seed_duplicate_record(segments=segments, facilities=facilities, branches=branches)
     log(f"demo families created: {created} (of {len(families)})")
 
-    if apps.is_installed("dukcapil_sync.registry"):
-        from .parts.registry import seed_registry  # the registry's tables exist only then
-
-        seed_registry(today=today, log=log)
+    if skip_registry:
+        log("registry: not seeded (--skip-registry)")
     else:
-        log("registry: not embedded, skipped")
+        seed_registry(today=today, log=log)
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
