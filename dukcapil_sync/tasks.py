@@ -3,11 +3,13 @@
 `sync_full` is idempotent (it joins or resumes the unfinished run, and a chunk is counted
 once), so it is acks_late: a worker killed mid-run leaves the message to be delivered again,
 and whoever runs it next resumes. Send it several times to have several workers share a run.
+Recovery does not wait for that redelivery: `sync_watchdog` (beat, every minute) resumes a run
+that nobody works on once the dead worker's lease has run out.
 """
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 
 from core.models import User
@@ -16,25 +18,32 @@ from participants.models import Participant
 
 from .models import SyncRun
 from .services import family_sync, full_sync_start, full_sync_work, participant_sync
-from .services.runs import RegistryUnavailableError
+from .services.runs import RegistryUnavailableError, run_stalled
 
 logger = logging.getLogger(__name__)
 
 
-# A worker stops taking chunks after this long and leaves the rest to the next run (the hard
-# limit is a margin above it, for the chunk in hand).
-FULL_SYNC_WORK_SECONDS = 3 * 3600
+# A worker stops taking chunks after this long and hands the rest to a fresh task (the
+# continuation below), so every task ends well inside its time limit and the broker's
+# visibility timeout (settings: CELERY_BROKER_TRANSPORT_OPTIONS) can exceed every time limit:
+# Redis then never hands a task that is still running to a second worker.
+FULL_SYNC_WORK_SECONDS = 15 * 60
 
 
 @shared_task(
     name="dukcapil_sync.tasks.sync_full",
+    bind=True,
     acks_late=True,
-    soft_time_limit=FULL_SYNC_WORK_SECONDS + 600,
-    time_limit=FULL_SYNC_WORK_SECONDS + 900,
+    soft_time_limit=FULL_SYNC_WORK_SECONDS + 300,
+    time_limit=FULL_SYNC_WORK_SECONDS + 600,
 )
-def sync_full(trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
+def sync_full(self: Task, trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
     run, created = full_sync_start(trigger=trigger)
     summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS)
+    if run.state == SyncRun.State.RUNNING and not summary.stopped and run_stalled(run=run):
+        # Time is up with chunks left: continue in a new task on the same queue.
+        queue = (self.request.delivery_info or {}).get("routing_key") or None
+        sync_full.apply_async((trigger,), queue=queue)
     return {
         "sync_run": run.pk,
         "created": created,
@@ -45,7 +54,25 @@ def sync_full(trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
     }
 
 
-@shared_task(name="dukcapil_sync.tasks.sync_family", time_limit=120)
+@shared_task(name="dukcapil_sync.tasks.sync_watchdog", bind=True, soft_time_limit=50, time_limit=60)
+def sync_watchdog(self: Task) -> dict[str, object]:
+    """Beat, every minute: a full run that nobody works on (its worker was killed, or its
+    message lost) is handed to the workers again, on the queue this task came from."""
+    run = SyncRun.objects.filter(kind=SyncRun.Kind.FULL, state=SyncRun.State.RUNNING).first()
+    if run is None or not run_stalled(run=run):
+        return {"sync_run": run.pk if run else None, "resumed": False}
+    logger.warning(
+        "full sync #%s stalled at %s/%s participants: handed to the workers again",
+        run.pk,
+        run.done,
+        run.total,
+    )
+    queue = (self.request.delivery_info or {}).get("routing_key") or None
+    sync_full.apply_async((SyncRun.Trigger.NIGHTLY,), queue=queue)
+    return {"sync_run": run.pk, "resumed": True}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_family", soft_time_limit=100, time_limit=120)
 def sync_family(family_id: int, actor_id: int | None = None, trigger: str = "STAFF") -> int | None:
     """For other apps (a complaint asking for a re-sync): enqueue with
     `transaction.on_commit(lambda: sync_family.delay(family.pk, user.pk))`."""
@@ -60,7 +87,7 @@ def sync_family(family_id: int, actor_id: int | None = None, trigger: str = "STA
         return None
 
 
-@shared_task(name="dukcapil_sync.tasks.sync_participant", time_limit=120)
+@shared_task(name="dukcapil_sync.tasks.sync_participant", soft_time_limit=100, time_limit=120)
 def sync_participant(participant_id: int) -> int | None:
     """At registration: `transaction.on_commit(lambda: sync_participant.delay(p.pk))`."""
     participant = Participant.objects.filter(pk=participant_id).first()

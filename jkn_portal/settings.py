@@ -307,7 +307,9 @@ DUKCAPIL_INTERACTIVE_RETRIES = int(os.environ.get("DUKCAPIL_INTERACTIVE_RETRIES"
 # Full sync: participants per chunk (whole families), seconds before a claimed chunk whose
 # worker went silent may be claimed again, attempts before a chunk is given up.
 DUKCAPIL_SYNC_CHUNK_SIZE = int(os.environ.get("DUKCAPIL_SYNC_CHUNK_SIZE", "1000"))
-DUKCAPIL_SYNC_LEASE_SECONDS = int(os.environ.get("DUKCAPIL_SYNC_LEASE_SECONDS", "600"))
+# The claim is renewed every third of the lease while the chunk is worked on, so the lease
+# only bounds how long a dead worker's chunk waits (plus at most a minute for the watchdog).
+DUKCAPIL_SYNC_LEASE_SECONDS = int(os.environ.get("DUKCAPIL_SYNC_LEASE_SECONDS", "60"))
 DUKCAPIL_SYNC_MAX_ATTEMPTS = int(os.environ.get("DUKCAPIL_SYNC_MAX_ATTEMPTS", "3"))
 # Differences applied without staff (with an audit record); the rest go to the staff queue.
 # NAME_CASE: letter case only; NAME_SPACING: spaces only. Empty: everything goes to staff.
@@ -318,6 +320,11 @@ DUKCAPIL_SAFE_DIFFERENCES = frozenset(
 )
 # "Sinkronkan data keluarga" (page and POST /api/v1/me/family/sync/), per family.
 DUKCAPIL_FAMILY_SYNC_RATE = os.environ.get("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
+CELERY_BEAT_SCHEDULE["dukcapil-sync-watchdog"] = {
+    # Resumes a full sync whose worker died, one lease after it went silent.
+    "task": "dukcapil_sync.tasks.sync_watchdog",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["nightly-dukcapil-sync"] = {
     "task": "dukcapil_sync.tasks.sync_full",
     # 01:30 Jakarta time, after the status recompute; resumes a run an outage stopped.
@@ -453,4 +460,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+# Redis hands an unacknowledged message to another worker after the visibility timeout. It
+# must exceed the longest task time limit (CELERY_TASK_TIME_LIMIT, 30 min; the full sync's
+# tasks end within 25 min and continue in a new task), or a task still running would be run
+# twice. A worker killed mid-task is replaced sooner by the watchdogs and sweeps (minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT_SECONDS", "2400"))
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -6,6 +6,7 @@
     manage.py dukcapil_sync --nik 3174010101800001
     manage.py dukcapil_sync --status        # the latest runs and why records failed
     manage.py dukcapil_sync --start-only    # create (or find) the run and exit: workers share it
+    manage.py dukcapil_sync --enqueue       # hand the full sync to the workers (as beat does)
 
 Exit status 0 when the run finished, 3 when it stopped (registry unavailable; run again to
 resume), 1 on a usage error.
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.observability import operator_time
 from families.models import FamilyCard
 from participants.models import Participant
 
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, help="participants per chunk (new run)")
         parser.add_argument("--limit", type=int, help="only the first N participants (new run)")
         parser.add_argument("--start-only", action="store_true", help="create the run, exit")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="hand the full sync to the Celery workers and exit (follow it with --status)",
+        )
         parser.add_argument("--max-chunks", type=int, help="stop after N chunks (testing)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,6 +71,10 @@ class Command(BaseCommand):
         except RegistryUnavailableError as error:
             raise CommandError(str(error.message)) from error
 
+        if options["enqueue"]:
+            self._enqueue()
+            return
+
         run, created = full_sync_start(
             trigger=SyncRun.Trigger.OPERATOR,
             chunk_size=options["chunk_size"],
@@ -80,6 +91,19 @@ class Command(BaseCommand):
         self._report(run)
         if summary.stopped:
             sys.exit(EXIT_STOPPED)
+
+    def _enqueue(self) -> None:
+        from django.conf import settings
+
+        from ...tasks import sync_full
+
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise CommandError("no CELERY_BROKER_URL: there are no workers; run it here instead")
+        result = sync_full.delay(SyncRun.Trigger.OPERATOR)
+        self.stdout.write(
+            f"full sync handed to the workers (task {result.id}); "
+            "follow it with: manage.py dukcapil_sync --status"
+        )
 
     def _report(self, run: SyncRun) -> None:
         run.refresh_from_db()
@@ -107,6 +131,6 @@ class Command(BaseCommand):
         for run in runs:
             self.stdout.write(
                 f"#{run.pk} {run.kind:6} {run.state:8} "
-                f"{run.started_at:%Y-%m-%d %H:%M} {run.done}/{run.total} "
+                f"{operator_time(run.started_at)} {run.done}/{run.total} "
                 f"differences {run.differences} applied {run.applied} errors {run.errors}"
             )

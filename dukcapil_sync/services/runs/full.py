@@ -7,6 +7,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +29,7 @@ from .chunks import (
     _chunk_give_up,
     _chunk_release,
     chunk_claim,
+    chunk_lease_kept,
     chunk_process,
     run_finish_if_complete,
 )
@@ -176,6 +178,7 @@ def full_sync_work(
     client = client or RegistryClient()
     summary = WorkSummary()
     deadline = time.monotonic() + max_seconds if max_seconds else None
+    last_wait_note = 0.0
     try:
         while max_chunks is None or summary.chunks < max_chunks:
             if deadline is not None and time.monotonic() > deadline:
@@ -187,12 +190,16 @@ def full_sync_work(
             claimed = chunk_claim(run=run)
             if claimed is None:
                 if wait_for_leases and _others_still_working(run=run):
+                    if log and time.monotonic() - last_wait_note >= WAIT_NOTE_SECONDS:
+                        last_wait_note = time.monotonic()
+                        log(_waiting_note(run=run))
                     time.sleep(LEASE_POLL_SECONDS)
                     continue
                 break
             chunk, token = claimed
             try:
-                result = chunk_process(run=run, chunk=chunk, token=token, client=client)
+                with chunk_lease_kept(chunk=chunk, token=token):
+                    result = chunk_process(run=run, chunk=chunk, token=token, client=client)
             except ClaimLost as lost:
                 logger.warning("%s", lost)
                 continue
@@ -230,6 +237,22 @@ def full_sync_work(
 
 
 LEASE_POLL_SECONDS = 1.0
+# While only other workers' chunks are left, say so this often (a manual resume is not silent).
+WAIT_NOTE_SECONDS = 10.0
+
+
+def _waiting_note(*, run: SyncRun) -> str:
+    """Which chunks other workers hold and when each becomes free if their worker is gone."""
+    lease = timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
+    now = timezone.now()
+    held = SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).order_by("index")
+    parts = []
+    for chunk in held[:5]:
+        if chunk.claimed_at is None:
+            continue
+        free_in = max(0, int((chunk.claimed_at + lease - now).total_seconds()))
+        parts.append(f"chunk {chunk.index + 1} (free in {free_in} s unless renewed)")
+    return "waiting for other workers: " + (", ".join(parts) or "none left")
 
 
 def _others_still_working(*, run: SyncRun) -> bool:
