@@ -65,9 +65,16 @@ class NotificationBody:
     paid_at: datetime
 
 
+def channel_secrets(channel: PaymentChannel) -> list[str]:
+    """The environment (PAYMENT_CHANNEL_SECRETS) wins over the database. During a rotation it
+    holds the new and the old secret, "CODE:new|old": either signature is accepted until the
+    bank has switched (docs/operations.md); we sign with the first."""
+    configured = settings.PAYMENT_CHANNEL_SECRETS.get(channel.code, "")
+    return [s for s in configured.split("|") if s] or ([channel.secret] if channel.secret else [])
+
+
 def channel_secret(channel: PaymentChannel) -> str:
-    """The environment (PAYMENT_CHANNEL_SECRETS) wins over the database."""
-    return settings.PAYMENT_CHANNEL_SECRETS.get(channel.code) or channel.secret
+    return next(iter(channel_secrets(channel)), "")
 
 
 def sign(*, secret: str, timestamp: str, raw_body: bytes) -> str:
@@ -142,8 +149,8 @@ def notification_receive(
     outcome = PaymentNotification.Outcome.REJECTED
     try:
         channel = PaymentChannel.objects.filter(code=channel_code, is_active=True).first()
-        secret = channel_secret(channel) if channel else ""
-        if channel is None or not secret:
+        secrets_now = channel_secrets(channel) if channel else []
+        if channel is None or not secrets_now:
             raise NotificationRefused(
                 gettext_lazy("Unknown or inactive payment channel."), code="UNKNOWN_CHANNEL"
             )
@@ -152,8 +159,13 @@ def notification_receive(
             outcome = PaymentNotification.Outcome.MALFORMED
             message = _("Send the Unix time in seconds.")
             raise ValidationFailed(message, fields={"X-Timestamp": [message]})
-        expected = sign(secret=secret, timestamp=timestamp, raw_body=raw_body)
-        if not hmac.compare_digest(expected, signature.strip().lower()):
+        given = signature.strip().lower()
+        # Every secret is checked (no early exit), so timing does not tell which one matched.
+        matches = [
+            hmac.compare_digest(sign(secret=secret, timestamp=timestamp, raw_body=raw_body), given)
+            for secret in secrets_now
+        ]
+        if not any(matches):
             raise NotificationRefused(
                 gettext_lazy("The signature does not match the body and timestamp."),
                 code="BAD_SIGNATURE",
