@@ -39,7 +39,8 @@ FULL_SYNC_WORK_SECONDS = 15 * 60
 )
 def sync_full(self: Task, trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
     run, created = full_sync_start(trigger=trigger)
-    summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS)
+    # One progress line per chunk in the worker's log.
+    summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS, log=logger.info)
     if run.state == SyncRun.State.RUNNING and not summary.stopped and run_stalled(run=run):
         # Time is up with chunks left: continue in a new task on the same queue.
         queue = (self.request.delivery_info or {}).get("routing_key") or None
