@@ -97,6 +97,10 @@ def _noop(done: int, total: int) -> None:
     return None
 
 
+def _region_codes(level: int) -> set[str]:
+    return set(Region.objects.filter(level=level).values_list("code", flat=True))
+
+
 # --- branch offices -----------------------------------------------------------------------
 
 
@@ -104,9 +108,7 @@ def branches_import(
     *, rows: list[tuple[int, dict[str, str]]], progress: Progress = _noop
 ) -> ImportReport:
     report = ImportReport()
-    regencies = set(
-        Region.objects.filter(level=Region.Level.REGENCY).values_list("code", flat=True)
-    )
+    regencies = _region_codes(Region.Level.REGENCY)
     existing = {b.code: b for b in BranchOffice.objects.all()}
     todo: list[BranchOffice] = []
     seen: set[str] = set()
@@ -148,9 +150,7 @@ def facilities_import(
     *, rows: list[tuple[int, dict[str, str]]], progress: Progress = _noop
 ) -> ImportReport:
     report = ImportReport()
-    districts = set(
-        Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
-    )
+    districts = _region_codes(Region.Level.DISTRICT)
     branches = dict(BranchOffice.objects.values_list("code", "pk"))
     existing = {f.code: f for f in Facility.objects.all()}
     todo: list[Facility] = []
@@ -291,9 +291,7 @@ def _families(rows: list[tuple[int, dict[str, str]]], errors: list[str]) -> dict
     facilities = dict(Facility.objects.values_list("code", "pk"))
     segments = set(Segment.objects.values_list("code", flat=True))
     branches = dict(BranchOffice.objects.values_list("code", "pk"))
-    districts = set(
-        Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
-    )
+    districts = _region_codes(Region.Level.DISTRICT)
     families: dict[str, _Family] = {}
     niks: dict[str, int] = {}
     for line, row in rows:

@@ -37,6 +37,16 @@ def start_worker(queue: str, registry_url: str) -> subprocess.Popen[str]:
     return proc
 
 
+def stop(workers: list[subprocess.Popen[str]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
 def wait_until(condition, *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -82,13 +92,7 @@ def test_worker_killed_mid_run_then_restarted_loses_and_repeats_nothing(registry
             what="the run to finish",
         )
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        stop(workers)
 
     # Then every participant was processed exactly once, and each chunk counted once.
     run.refresh_from_db()
@@ -142,13 +146,7 @@ def test_a_worker_killed_with_production_settings_is_replaced_within_minutes(reg
             time.sleep(5)
         took = time.monotonic() - killed_at
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        stop(workers)
 
     run.refresh_from_db()
     assert (run.state, run.done, run.chunks_done) == ("DONE", 24, 12)
