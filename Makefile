@@ -11,7 +11,8 @@ VAR_DIR := $(or $(JKN_VAR_DIR),var)
 export METRICS_DIR := $(or $(METRICS_DIR),$(VAR_DIR)/metrics)
 REGISTRY_SETTINGS := DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings
 
-.PHONY: install install-production run test bench lint release web worker beat registry clean
+.PHONY: install install-production run test screenshots bench lint release web worker beat registry \
+	clean
 
 $(UV):
 	$(PY) -m venv .uv
@@ -39,9 +40,15 @@ run: install
 test: install
 	$(VENV_PY) scripts/test.py
 
+# Refresh the README's pictures (docs/screenshots/) on purpose; `make test` writes its
+# screenshots to the ignored var/screenshots/ instead.
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(VENV_PY) scripts/test.py -m browser
+
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
 
 bench: install
 	$(VENV_PY) -m bench.run

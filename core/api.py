@@ -61,7 +61,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.NotFound):
         response.data = error_body("NOT_FOUND", _("Not found."))
     elif isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 60)
+        wait = int(getattr(exc, "wait", None) or 60)  # set by Throttled, missing from the stubs
         response.data = error_body(
             "RATE_LIMITED", _("Too many requests. Try again in %(s)d seconds.") % {"s": wait}
         )

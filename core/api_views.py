@@ -101,5 +101,5 @@ class LogoutView(APIView):
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        request._auth.delete()
+        request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,11 +4,15 @@ django-axes lockout answer for pages and the API."""
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from rest_framework.request import Request
+
+from .models import User
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -21,6 +25,15 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer"}
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The caller of a view that only signed-in users reach (login_required, or a DRF
+    permission that requires a user): typed as our User, never AnonymousUser."""
+    user = request.user
+    if not isinstance(user, User):  # the view's guard is missing: refuse, never guess
+        raise PermissionDenied
+    return user
 
 
 def lockout_minutes() -> int:

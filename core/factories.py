@@ -23,7 +23,7 @@ class BranchOfficeFactory(DjangoModelFactory):
     regency = factory.LazyFunction(lambda: region("3174"))
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

@@ -362,7 +362,9 @@ def card_number(family_key: int, member_index: int) -> str:
 
 def demo_logins(today: date | None = None) -> list[tuple[str, str]]:
     """(NIK, story) of every demo participant login, for the README and tests."""
-    return [
-        (next(m.nik for m in f.members if m.login), f.story)
-        for f in demo_families(today or timezone.localdate())
-    ]
+    logins = []
+    for family in demo_families(today or timezone.localdate()):
+        head = next(m for m in family.members if m.login)
+        assert head.nik is not None  # a login's username is its NIK
+        logins.append((head.nik, family.story))
+    return logins

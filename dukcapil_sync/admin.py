@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -150,22 +151,22 @@ class DiscrepancyAdmin(admin.ModelAdmin):
         user = admin_user(request)
         try:
             if "accept" in request.POST:
-                form = AcceptForm(request.POST, prefix="accept")
-                if not form.is_valid():
+                accept = AcceptForm(request.POST, prefix="accept")
+                if not accept.is_valid():
                     return None
                 discrepancy_accept(
                     discrepancy=discrepancy,
                     actor=user,
-                    note=form.cleaned_data["note"],
-                    nik=form.cleaned_data["nik"] or None,
+                    note=accept.cleaned_data["note"],
+                    nik=accept.cleaned_data["nik"] or None,
                 )
                 self.message_user(request, _("Dukcapil's value accepted."), messages.SUCCESS)
             elif "keep" in request.POST:
-                form = KeepForm(request.POST, prefix="keep")
-                if not form.is_valid():
+                keep = KeepForm(request.POST, prefix="keep")
+                if not keep.is_valid():
                     return None
                 discrepancy_keep(
-                    discrepancy=discrepancy, actor=user, reason=form.cleaned_data["reason"]
+                    discrepancy=discrepancy, actor=user, reason=keep.cleaned_data["reason"]
                 )
                 self.message_user(request, _("Our value kept."), messages.SUCCESS)
             else:
@@ -227,7 +228,7 @@ class DiscrepancyAdmin(admin.ModelAdmin):
                 "queryset": queryset,
                 "form": form,
                 "action": "keep_selected",
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             },
         )
 

@@ -8,6 +8,7 @@ that nobody works on once the dead worker's lease has run out.
 """
 
 import logging
+import math
 
 from celery import Task, shared_task
 from django.db import transaction
@@ -30,28 +31,53 @@ logger = logging.getLogger(__name__)
 FULL_SYNC_WORK_SECONDS = 15 * 60
 
 
-@shared_task(
-    name="dukcapil_sync.tasks.sync_full",
-    bind=True,
-    acks_late=True,
-    soft_time_limit=FULL_SYNC_WORK_SECONDS + 300,
-    time_limit=FULL_SYNC_WORK_SECONDS + 600,
-)
+_FULL_SYNC_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "soft_time_limit": FULL_SYNC_WORK_SECONDS + 300,
+    "time_limit": FULL_SYNC_WORK_SECONDS + 600,
+}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_full", **_FULL_SYNC_TASK)
 def sync_full(self: Task, trigger: str = SyncRun.Trigger.NIGHTLY) -> dict[str, object]:
     run, created = full_sync_start(trigger=trigger)
+    return {**_work(self, run), "created": created}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_full_resume", **_FULL_SYNC_TASK)
+def sync_full_resume(self: Task, run_id: int) -> dict[str, object]:
+    """Back on `run_id` when a lease ran out: takes over a chunk whose worker died. Does
+    nothing if the run has finished meanwhile (never starts a new run)."""
+    run = SyncRun.objects.get(pk=run_id)
+    if run.state != SyncRun.State.RUNNING:
+        return {"sync_run": run.pk, "state": run.state, "chunks": 0}
+    return _work(self, run)
+
+
+def _work(task: Task, run: SyncRun) -> dict[str, object]:
+    """Work on the run until nothing is left to claim or the task's time is up, then return
+    the worker to the pool. Chunks left that nobody holds (time up): continue in a new task
+    at once. Others still hold chunks: come back (on the same queue) when the first lease runs
+    out: a live worker will have finished by then, a dead one's chunk is taken over."""
     # One progress line per chunk in the worker's log.
     summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS, log=logger.info)
-    if run.state == SyncRun.State.RUNNING and not summary.stopped and run_stalled(run=run):
-        # Time is up with chunks left: continue in a new task on the same queue.
-        queue = (self.request.delivery_info or {}).get("routing_key") or None
-        sync_full.apply_async((trigger,), queue=queue)
+    # In-process (no broker) a countdown is not honoured: the next run resumes instead.
+    if run.state == SyncRun.State.RUNNING and not task.app.conf.task_always_eager:
+        queue = (task.request.delivery_info or {}).get("routing_key") or None
+        if run_stalled(run=run):
+            sync_full_resume.apply_async((run.pk,), queue=queue)
+        elif summary.leased_for_seconds is not None:
+            sync_full_resume.apply_async(
+                (run.pk,), countdown=math.ceil(summary.leased_for_seconds) + 1, queue=queue
+            )
     return {
         "sync_run": run.pk,
-        "created": created,
         "state": run.state,
         "chunks": summary.chunks,
         "done": run.done,
         "total": run.total,
+        "resume_in_seconds": summary.leased_for_seconds,
     }
 
 
@@ -69,7 +95,7 @@ def sync_watchdog(self: Task) -> dict[str, object]:
         run.total,
     )
     queue = (self.request.delivery_info or {}).get("routing_key") or None
-    sync_full.apply_async((SyncRun.Trigger.NIGHTLY,), queue=queue)
+    sync_full_resume.apply_async((run.pk,), queue=queue)
     return {"sync_run": run.pk, "resumed": True}
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.auth import signed_in_user
 from core.errors import DomainError
 
 from .api.views import FamilySyncThrottle
@@ -19,7 +20,7 @@ from .services import family_sync, new_member_register
 @login_required
 @require_POST
 def family_sync_request(request: HttpRequest) -> HttpResponse:
-    family = family_of_participant_user(user=request.user)  # type: ignore[arg-type]
+    family = family_of_participant_user(user=signed_in_user(request))
     if family is None:
         raise Http404
     throttle = FamilySyncThrottle()
@@ -31,7 +32,9 @@ def family_sync_request(request: HttpRequest) -> HttpResponse:
         )
         return redirect("families:family")
     try:
-        run = family_sync(family=family, trigger=SyncRun.Trigger.PARTICIPANT, actor=request.user)  # type: ignore[arg-type]
+        run = family_sync(
+            family=family, trigger=SyncRun.Trigger.PARTICIPANT, actor=signed_in_user(request)
+        )
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("families:family")
@@ -52,13 +55,13 @@ def family_sync_request(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_member(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = family_offer_for_user(user=request.user, discrepancy_id=pk)  # type: ignore[arg-type]
+    offer = family_offer_for_user(user=signed_in_user(request), discrepancy_id=pk)
     if offer is None:
         # Another family's offer answers exactly like one that does not exist.
         raise Http404
     if request.method == "POST":
         try:
-            participant = new_member_register(discrepancy=offer, actor=request.user)  # type: ignore[arg-type]
+            participant = new_member_register(discrepancy=offer, actor=signed_in_user(request))
         except DomainError as error:
             messages.error(request, str(error.message))
             return redirect("families:family")

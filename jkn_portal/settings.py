@@ -6,28 +6,23 @@ SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL, DUKCAPIL_A
 ALLOWED_HOSTS.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .env import env_bool, env_float, env_int, env_list, env_pairs, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("JKN_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
+VAR_DIR = Path(env_str("JKN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
@@ -36,9 +31,9 @@ if not SECRET_KEY:
 
 # Rotation (docs/operations.md): the new key in SECRET_KEY, the old ones here until sessions
 # and signed links made with them have expired.
-SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,8 +103,8 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jkn.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jkn.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -146,8 +141,8 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes: lock per account and, separately, per IP address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
@@ -162,7 +157,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -188,7 +183,7 @@ if not DEBUG:
     # HSTS (docs/operations.md, "TLS"): browsers keep to HTTPS for this many seconds once they
     # saw the header. One year and subdomains by default; preload (a request to be listed in
     # browsers themselves, hard to undo) only when the operator asks for it.
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     if not SECURE_HSTS_PRELOAD:
@@ -199,7 +194,7 @@ if not DEBUG:
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------------------------
 # Only rate limits live there; core/cache.py fails soft when Redis does not answer, and the
 # short socket timeouts keep a hung Redis from hanging requests.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
         {
@@ -221,11 +216,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("TOKEN_THROTTLE_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "30/min")},
 }
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
-    "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))),
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)),
     "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -245,91 +240,95 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -----------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # Without a broker (the embedded default) tasks run in-process. Tests never rely on this:
 # they call task functions directly or run a real worker.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Tests run their worker on a queue of their own, so a stray worker never takes their tasks.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The one beat schedule (times are Asia/Jakarta). Month end: bills of the new month on the
+# 1st at 00:05, then the month that ended unpaid switches off at 00:15, then the nightly
+# recompute at 00:30 and the Dukcapil sync at 01:30 (it resumes a run an outage stopped).
 CELERY_BEAT_SCHEDULE = {
+    "monthly-billing": {
+        "task": "payments.tasks.generate_monthly_bills",
+        "schedule": crontab(day_of_month="1", hour=0, minute=5),
+    },
+    "month-end-status": {
+        "task": "payments.tasks.month_end",
+        "schedule": crontab(day_of_month="1", hour=0, minute=15),
+    },
     "nightly-status-recompute": {
         "task": "participants.tasks.recompute_all_statuses",
-        # 00:30 Jakarta time: after month end the first run switches unpaid families.
-        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=0, minute=30),
+        "schedule": crontab(hour=0, minute=30),
     },
+    "nightly-dukcapil-sync": {
+        "task": "dukcapil_sync.tasks.sync_full",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Resumes a full sync whose worker died, one lease after it went silent.
+    "dukcapil-sync-watchdog": {"task": "dukcapil_sync.tasks.sync_watchdog", "schedule": 60.0},
+    # Catches reactivations whose event task was lost (broker down, worker killed).
+    "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
 }
-STATUS_RECOMPUTE_CHUNK = int(os.environ.get("STATUS_RECOMPUTE_CHUNK", "2000"))
+STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------
 # Embedded default: served by this process under /registry/. In production its own service.
-DUKCAPIL_URL = os.environ.get("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
-DUKCAPIL_API_KEY = os.environ.get("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
+DUKCAPIL_URL = env_str("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
+DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
 # Serve the mock registry from this process (the embedded default); off in production.
 REGISTRY_EMBEDDED = env_bool("REGISTRY_EMBEDDED", DEBUG)
-DUKCAPIL_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_TIMEOUT_SECONDS", "5"))
+DUKCAPIL_TIMEOUT_SECONDS = env_float("DUKCAPIL_TIMEOUT_SECONDS", 5, minimum=0)
 # The registry's own knobs (used only by the registry service).
-REGISTRY_API_KEYS = [
-    k for k in os.environ.get("REGISTRY_API_KEYS", DUKCAPIL_API_KEY).split(",") if k
-]
-REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))
-REGISTRY_ERROR_RATE = float(os.environ.get("REGISTRY_ERROR_RATE", "0"))
-REGISTRY_BATCH_LIMIT = int(os.environ.get("REGISTRY_BATCH_LIMIT", "500"))
+REGISTRY_API_KEYS = env_list("REGISTRY_API_KEYS", DUKCAPIL_API_KEY)
+REGISTRY_LATENCY_MS = env_int("REGISTRY_LATENCY_MS", 0, minimum=0)
+REGISTRY_ERROR_RATE = env_float("REGISTRY_ERROR_RATE", 0, minimum=0)
+REGISTRY_BATCH_LIMIT = env_int("REGISTRY_BATCH_LIMIT", 500, minimum=1)
 # Demos and tests only: enables the registry's POST .../_control (seed, events, faults).
-REGISTRY_CONTROL_KEY = os.environ.get("REGISTRY_CONTROL_KEY", "")
+REGISTRY_CONTROL_KEY = env_str("REGISTRY_CONTROL_KEY", "")
 # Demos only: the key this portal sends to a registry *service's* control endpoint, so that
 # `seed_demo` seeds the registry the sync reads (over HTTP) when it is not embedded.
-DUKCAPIL_CONTROL_KEY = os.environ.get("DUKCAPIL_CONTROL_KEY", "")
+DUKCAPIL_CONTROL_KEY = env_str("DUKCAPIL_CONTROL_KEY", "")
 
 # --- Dukcapil sync (dukcapil_sync; DESIGN.md 4.8) ---------------------------------------------
 # Client (dukcapil_sync/client.py): timeout on every call, retries with exponential backoff and
 # jitter on network errors and 5xx only, a circuit breaker per registry URL and process.
-DUKCAPIL_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("DUKCAPIL_CONNECT_TIMEOUT_SECONDS", "3"))
-DUKCAPIL_RETRIES = int(os.environ.get("DUKCAPIL_RETRIES", "4"))
-DUKCAPIL_BACKOFF_SECONDS = float(os.environ.get("DUKCAPIL_BACKOFF_SECONDS", "0.5"))
-DUKCAPIL_BACKOFF_MAX_SECONDS = float(os.environ.get("DUKCAPIL_BACKOFF_MAX_SECONDS", "10"))
-DUKCAPIL_BREAKER_FAIL_MAX = int(os.environ.get("DUKCAPIL_BREAKER_FAIL_MAX", "5"))
-DUKCAPIL_BREAKER_RESET_SECONDS = float(os.environ.get("DUKCAPIL_BREAKER_RESET_SECONDS", "60"))
+DUKCAPIL_CONNECT_TIMEOUT_SECONDS = env_float("DUKCAPIL_CONNECT_TIMEOUT_SECONDS", 3, minimum=0)
+DUKCAPIL_RETRIES = env_int("DUKCAPIL_RETRIES", 4, minimum=0)
+DUKCAPIL_BACKOFF_SECONDS = env_float("DUKCAPIL_BACKOFF_SECONDS", 0.5, minimum=0)
+DUKCAPIL_BACKOFF_MAX_SECONDS = env_float("DUKCAPIL_BACKOFF_MAX_SECONDS", 10, minimum=0)
+DUKCAPIL_BREAKER_FAIL_MAX = env_int("DUKCAPIL_BREAKER_FAIL_MAX", 5, minimum=1)
+DUKCAPIL_BREAKER_RESET_SECONDS = env_float("DUKCAPIL_BREAKER_RESET_SECONDS", 60, minimum=0)
 # NIKs / KKs per batch request; at most the registry's REGISTRY_BATCH_LIMIT.
-DUKCAPIL_BATCH_SIZE = int(os.environ.get("DUKCAPIL_BATCH_SIZE", "500"))
+DUKCAPIL_BATCH_SIZE = env_int("DUKCAPIL_BATCH_SIZE", 500, minimum=1)
 # A participant pressing "Sinkronkan data keluarga" waits for the answer: fewer retries.
-DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS = float(
-    os.environ.get("DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS", "3")
+DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS = env_float(
+    "DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS", 3, minimum=0
 )
-DUKCAPIL_INTERACTIVE_RETRIES = int(os.environ.get("DUKCAPIL_INTERACTIVE_RETRIES", "1"))
+DUKCAPIL_INTERACTIVE_RETRIES = env_int("DUKCAPIL_INTERACTIVE_RETRIES", 1, minimum=0)
 # Full sync: participants per chunk (whole families), seconds before a claimed chunk whose
-# worker went silent may be claimed again, attempts before a chunk is given up.
-DUKCAPIL_SYNC_CHUNK_SIZE = int(os.environ.get("DUKCAPIL_SYNC_CHUNK_SIZE", "1000"))
-# The claim is renewed every third of the lease while the chunk is worked on, so the lease
-# only bounds how long a dead worker's chunk waits (plus at most a minute for the watchdog).
-DUKCAPIL_SYNC_LEASE_SECONDS = int(os.environ.get("DUKCAPIL_SYNC_LEASE_SECONDS", "60"))
-DUKCAPIL_SYNC_MAX_ATTEMPTS = int(os.environ.get("DUKCAPIL_SYNC_MAX_ATTEMPTS", "3"))
+# worker went silent may be claimed again, attempts before a chunk is given up. The claim is
+# renewed every third of the lease while the chunk is worked on, so the lease only bounds how
+# long a dead worker's chunk waits (plus at most a minute for the watchdog).
+DUKCAPIL_SYNC_CHUNK_SIZE = env_int("DUKCAPIL_SYNC_CHUNK_SIZE", 1000, minimum=1)
+DUKCAPIL_SYNC_LEASE_SECONDS = env_int("DUKCAPIL_SYNC_LEASE_SECONDS", 60, minimum=3)
+DUKCAPIL_SYNC_MAX_ATTEMPTS = env_int("DUKCAPIL_SYNC_MAX_ATTEMPTS", 3, minimum=1)
 # Differences applied without staff (with an audit record); the rest go to the staff queue.
 # NAME_CASE: letter case only; NAME_SPACING: spaces only. Empty: everything goes to staff.
 DUKCAPIL_SAFE_DIFFERENCES = frozenset(
-    x.strip()
-    for x in os.environ.get("DUKCAPIL_SAFE_DIFFERENCES", "NAME_CASE,NAME_SPACING").split(",")
-    if x.strip()
+    env_list("DUKCAPIL_SAFE_DIFFERENCES", "NAME_CASE,NAME_SPACING")
 )
 # "Sinkronkan data keluarga" (page and POST /api/v1/me/family/sync/), per family.
-DUKCAPIL_FAMILY_SYNC_RATE = os.environ.get("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
-CELERY_BEAT_SCHEDULE["dukcapil-sync-watchdog"] = {
-    # Resumes a full sync whose worker died, one lease after it went silent.
-    "task": "dukcapil_sync.tasks.sync_watchdog",
-    "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["nightly-dukcapil-sync"] = {
-    "task": "dukcapil_sync.tasks.sync_full",
-    # 01:30 Jakarta time, after the status recompute; resumes a run an outage stopped.
-    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=1, minute=30),
-}
+DUKCAPIL_FAMILY_SYNC_RATE = env_str("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
 
 # --- Domain knobs -----------------------------------------------------------------------------
 # Perpres 64/2020 Pasal 42: at most 24 months of arrears are counted for reactivation.
@@ -337,51 +336,32 @@ ARREARS_MONTHS_CAP = 24
 # Denda pelayanan applies to inpatient care within 45 days after reactivation.
 PENALTY_WINDOW_DAYS = 45
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
-VA_PREFIX = os.environ.get("VA_PREFIX", "88888")
+VA_PREFIX = env_str("VA_PREFIX", "88888")
 
 # --- Payments (issue 3): bills, signed notifications, reactivation ---------------------------
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Bills of the new month on the 1st, then the month that ended unpaid switches off.
-        "monthly-billing": {
-            "task": "payments.tasks.generate_monthly_bills",
-            "schedule": crontab(day_of_month="1", hour=0, minute=5),
-        },
-        "month-end-status": {
-            "task": "payments.tasks.month_end",
-            "schedule": crontab(day_of_month="1", hour=0, minute=15),
-        },
-        # Catches reactivations whose event task was lost (broker down, worker killed).
-        "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
-    }
-)
 # A queue for the reactivation task, e.g. "payments" with its own worker, so a long billing
 # run never delays a family waiting to be active again. Empty: the default queue.
-PAYMENTS_QUEUE = os.environ.get("PAYMENTS_QUEUE", "")
-BILLING_CHUNK = int(os.environ.get("BILLING_CHUNK", "1000"))
-REACTIVATION_SWEEP_AFTER_SECONDS = int(os.environ.get("REACTIVATION_SWEEP_AFTER_SECONDS", "30"))
-REACTIVATION_SWEEP_CHUNK = int(os.environ.get("REACTIVATION_SWEEP_CHUNK", "200"))
+PAYMENTS_QUEUE = env_str("PAYMENTS_QUEUE", "")
+BILLING_CHUNK = env_int("BILLING_CHUNK", 1000, minimum=1)
+REACTIVATION_SWEEP_AFTER_SECONDS = env_int("REACTIVATION_SWEEP_AFTER_SECONDS", 30, minimum=0)
+REACTIVATION_SWEEP_CHUNK = env_int("REACTIVATION_SWEEP_CHUNK", 200, minimum=1)
 # The event task applies its own reactivation plus the oldest others waiting, up to this many.
-REACTIVATION_BATCH = int(os.environ.get("REACTIVATION_BATCH", "50"))
+REACTIVATION_BATCH = env_int("REACTIVATION_BATCH", 50, minimum=1)
 # Notifications signed more than this many seconds from our clock are refused (replays).
 PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300
 # Channel secrets from the environment, "CODE:secret,CODE2:secret"; they win over the
 # database. Never commit one.
-PAYMENT_CHANNEL_SECRETS = dict(
-    item.split(":", 1)
-    for item in os.environ.get("PAYMENT_CHANNEL_SECRETS", "").split(",")
-    if ":" in item
-)
+PAYMENT_CHANNEL_SECRETS = env_pairs("PAYMENT_CHANNEL_SECRETS")
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
 
 # --- Operations (issue 16): logs, metrics, error reports, worker and broker behaviour ---------
 # Logs: JSON lines (one object per line, with the request id) in production, text at a
 # terminal. LOG_FORMAT=json|text overrides; LOG_LEVEL sets the level.
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
-LOGGING = {
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not json or text")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
@@ -399,7 +379,7 @@ LOGGING = {
             "filters": ["request_id", "expected_refusal"],
         },
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # The access log is written by core.observability.RequestIdMiddleware.
@@ -410,16 +390,15 @@ LOGGING = {
 # ADMINS="Name <ops@example.id>,ops2@example.id": mailed on every 500 when e-mail is set up.
 ADMINS = [
     (a.split("<")[0].strip() or a.strip(), a.split("<")[-1].rstrip(">").strip())
-    for a in os.environ.get("ADMINS", "").split(",")
-    if a.strip()
+    for a in env_list("ADMINS")
 ]
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "jkn-portal@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", "jkn-portal@localhost")
 if ADMINS and not DEBUG:
-    LOGGING["handlers"]["mail_admins"] = {  # type: ignore[index]
+    LOGGING["handlers"]["mail_admins"] = {
         "class": "django.utils.log.AdminEmailHandler",
         "level": "ERROR",
     }
-    LOGGING["loggers"]["django.request"] = {  # type: ignore[index]
+    LOGGING["loggers"]["django.request"] = {
         "handlers": ["console", "mail_admins"],
         "level": "INFO",
         "propagate": False,
@@ -427,7 +406,7 @@ if ADMINS and not DEBUG:
 
 # Error reports to Sentry (or a compatible service): off unless SENTRY_DSN is set. No personal
 # data is sent (send_default_pii off: no user, cookies or request bodies).
-SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_DSN = env_str("SENTRY_DSN", "")
 if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
@@ -435,22 +414,21 @@ if SENTRY_DSN:
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
-        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
-        release=os.environ.get("SENTRY_RELEASE") or None,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE") or None,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0, minimum=0),
         send_default_pii=False,
     )
 
 # Prometheus: see jkn_portal/operations/metrics.py. METRICS_DIR holds one directory per kind
 # of process (the Makefile sets PROMETHEUS_MULTIPROC_DIR to METRICS_DIR/web or /worker).
 # METRICS_TOKEN, when set, is required as "Authorization: Bearer <token>" on /metrics.
-METRICS_DIR = Path(os.environ.get("METRICS_DIR", VAR_DIR / "metrics"))
-METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_DIR = Path(env_str("METRICS_DIR", str(VAR_DIR / "metrics")))
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Celery in production. The worker logs through LOGGING above (JSON, request ids).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_WORKER_SEND_TASK_EVENTS = env_bool("CELERY_WORKER_SEND_TASK_EVENTS", False)
 # A request that queues a task while the broker is down gives up after about a second instead
 # of hanging; what it queued is repaired by the sweeps (reactivations every minute).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -460,11 +438,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis hands an unacknowledged message to another worker after the visibility timeout. It
 # must exceed the longest task time limit (CELERY_TASK_TIME_LIMIT, 30 min; the full sync's
 # tasks end within 25 min and continue in a new task), or a task still running would be run
 # twice. A worker killed mid-task is replaced sooner by the watchdogs and sweeps (minutes).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT_SECONDS", "2400"))
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 2400, minimum=60)
 }
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -26,7 +26,7 @@ from .models import MinimumWage, PaymentChannel
 from .services import sign
 
 
-class PaymentChannelFactory(DjangoModelFactory):
+class PaymentChannelFactory(DjangoModelFactory[PaymentChannel]):
     class Meta:
         model = PaymentChannel
         django_get_or_create = ("code",)

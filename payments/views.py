@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.auth import signed_in_user
 from core.errors import DomainError
 from core.formatting import rupiah
 from core.models import User
@@ -113,7 +114,7 @@ def simulate_payment(request: HttpRequest) -> HttpResponse:
     try:
         payment = payment_simulate(
             family=family,
-            actor=cast(User, request.user),
+            actor=signed_in_user(request),
             amount=statement.remaining,
         )
     except DomainError as exc:

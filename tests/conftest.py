@@ -18,7 +18,7 @@ def make_family(size: int = 3, **participant_kwargs):
     """A family whose head has a participant login (username = NIK)."""
     family = family_with_members(size=size, **participant_kwargs)
     head = family.memberships.get(is_main=True).participant
-    head.user = UserFactory(username=head.nik)
+    head.user = UserFactory.create(username=head.nik)
     head.save(update_fields=["user"])
     return family, head
 

@@ -1,7 +1,8 @@
 """End-to-end: a participant in a real browser (Playwright driving Debian's Chromium).
 
 Covers what the template tests cannot: the pages as a phone shows them, the language switch
-and logout forms really posting, and screenshots for the README (docs/screenshots/).
+and logout forms really posting, and the README's screenshots (written to var/screenshots/;
+`make screenshots` refreshes docs/screenshots/, see tests/screenshots.py).
 """
 
 import os
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone, translation
 
 from core.factories import DEMO_PASSWORD
@@ -20,6 +20,8 @@ from demo.identities import HEAD_NIK, demo_logins
 from demo.seed import seed_demo
 from families.selectors import family_view_for_participant
 from participants.models import Participant
+
+from .screenshots import screenshots_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,7 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -79,7 +80,6 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def site(live_server) -> str:
     seed_demo(log=lambda _msg: None)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return live_server.url
 
 
@@ -105,7 +105,7 @@ def phone(browser: Any) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(screenshots_dir() / name), full_page=True)
 
 
 def log_in(page: Any, site: str, nik: str, password: str = DEMO_PASSWORD) -> None:

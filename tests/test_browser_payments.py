@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 try:
     from playwright.sync_api import Error as PlaywrightError
@@ -21,6 +20,8 @@ from demo.seed import seed_demo
 from participants.models import Participant
 from payments.models import Payment, PaymentNotification, Reactivation
 
+from .screenshots import screenshots_dir
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 RUDI = "3174021005750007"  # demo family 2: one month of arrears
 
 pytestmark = [
@@ -92,7 +92,6 @@ def test_a_family_in_arrears_pays_by_simulation_and_turns_aktif(
     # Reactivations go to the real worker's queue.
     settings.PAYMENTS_QUEUE = celery_worker_process
     seed_demo(log=lambda _msg: None)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     site = live_server.url
     family = Participant.objects.get(nik=RUDI).memberships.get().family
 
@@ -121,7 +120,7 @@ def test_a_family_in_arrears_pays_by_simulation_and_turns_aktif(
         "Yuliana Hartono": "TIDAK AKTIF",
         "Kevin Hartono": "PENANGGUHAN",
     }
-    page.screenshot(path=str(SCREENSHOTS / "tagihan.png"), full_page=True)
+    page.screenshot(path=str(screenshots_dir() / "tagihan.png"), full_page=True)
 
     # And pays by simulation: a signed notification, as a bank sends it.
     button = page.get_by_role("button", name="Bayar (simulasi)")
@@ -153,7 +152,7 @@ def test_a_family_in_arrears_pays_by_simulation_and_turns_aktif(
     }
     assert page.locator("[data-testid=nothing-due]").count() == 1
     assert page.locator("[data-testid=penalty-badge]").count() == 2
-    page.screenshot(path=str(SCREENSHOTS / "tagihan-lunas.png"), full_page=True)
+    page.screenshot(path=str(screenshots_dir() / "tagihan-lunas.png"), full_page=True)
     notification = PaymentNotification.objects.get()
     assert (notification.channel_code, notification.outcome) == ("SIMULASI", "ACCEPTED")
     assert Payment.objects.get().amount == 210_000

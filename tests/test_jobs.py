@@ -93,7 +93,7 @@ def wait_for_job(*, count: int, timeout: float = 60) -> JobRun:
     while time.monotonic() < deadline:
         runs = JobRun.objects.filter(name="status_recompute").exclude(state="RUNNING")
         if runs.count() >= count:
-            return runs.order_by("-started_at", "-pk").first()
+            return runs.order_by("-started_at", "-pk")[0]
         time.sleep(0.2)
     raise AssertionError(f"worker did not finish {count} run(s) in {timeout}s")
 

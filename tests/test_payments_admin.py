@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def staff_client(branch) -> Client:
-    user = StaffUserFactory(branch=branch)
+    user = StaffUserFactory.create(branch=branch)
     user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
     client = Client()
     client.force_login(user)
@@ -113,7 +113,7 @@ def test_staff_cannot_match_to_another_branchs_family():
 def test_a_view_only_account_cannot_match():
     branch = BranchOfficeFactory()
     notification = unmatched_notification(PaymentChannelFactory())
-    user = StaffUserFactory(branch=branch)
+    user = StaffUserFactory.create(branch=branch)
     user.user_permissions.add(Permission.objects.get(codename="view_paymentnotification"))
     client = Client()
     client.force_login(user)

@@ -35,7 +35,7 @@ def lines(bill: Bill) -> list[tuple[str, int, int]]:
 def ppu_family(*, salary: int, children: int = 1, district: str = "317401", spouse=True):
     family = FamilyCardFactory(district=region(district))
     segment = Segment.objects.get(code="PPU_BU")
-    people = [(Relationship.HEAD, salary)]
+    people: list[tuple[Relationship, int | None]] = [(Relationship.HEAD, salary)]
     if spouse:
         people.append((Relationship.SPOUSE, None))
     people += [(Relationship.CHILD, None)] * children

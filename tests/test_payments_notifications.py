@@ -407,7 +407,8 @@ def test_during_a_secret_rotation_both_secrets_are_accepted_and_no_other(client,
         body = notification_body(
             virtual_account=family.virtual_account, amount=100_000, transaction_id=tx
         )
-        return post(client, signed(channel, body, secret=secret)).status_code
+        response = post(client, signed(channel, body, secret=secret))
+        return response.status_code  # type: ignore[attr-defined]
 
     assert notify("rahasia-lama", "TX-OLD") == 200
     assert notify("rahasia-baru", "TX-NEW") == 200

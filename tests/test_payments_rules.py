@@ -90,7 +90,9 @@ RATES = RateTable(
 )
 
 
-def _family(segment: Segment, care_class: int, relationships: list[str], salary: int | None):
+def _family(
+    segment: Segment, care_class: int, relationships: list[Relationship], salary: int | None
+):
     family = FamilyCard(pk=1, number="3174011503100001", virtual_account="8888811503100001")
     family.district_id = "317401"
     members = []
@@ -144,7 +146,8 @@ def test_a_pbpu_family_pays_the_class_rate_per_member_class_3_with_the_state_sub
     if care_class == 3:
         # Rp42.000 per member in total, Rp35.000 of it from the family.
         assert bill.amount + bill.state_subsidy == 42_000 * size
-    assert self_paid_charge(RATES.by_segment_class[("PBPU", 3)]).amount == 35_000
+    charge = self_paid_charge(RATES.by_segment_class[("PBPU", 3)])
+    assert charge is not None and charge.amount == 35_000
 
 
 # --- PPU: 5% of the salary within the minimum wage and Rp12.000.000 ---------------------------

@@ -46,6 +46,7 @@ def bench_billing(env: dict[str, str], queue: str, log: Log, result: Result) -> 
         _stop(workers)
     if run.state != JobRun.State.DONE:
         raise SystemExit(f"billing run {run.pk} {run.state}: {run.error}")
+    assert run.finished_at is not None  # a DONE run has finished
     seconds = (run.finished_at - run.started_at).total_seconds()
     lines = BillLine.objects.filter(bill__month=month).count()
     by_payer = dict(Bill.objects.filter(month=month).values_list("payer").annotate(n=Count("id")))

@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from bench.common import (
     DEFAULT_DATABASE_URL,
@@ -228,7 +229,7 @@ def run_sync_bench(
     return lines
 
 
-def _run_summary(url: str) -> dict[str, object]:
+def _run_summary(url: str) -> dict[str, Any]:
     import psycopg2
 
     conn = psycopg2.connect(**_db_params(url))

@@ -76,7 +76,7 @@ def _jsonable(action: Action) -> Action:
 def _apply_embedded(actions: list[Action]) -> None:
     from dukcapil_sync.registry import services as registry
 
-    functions = {
+    functions: dict[str, Callable[..., object]] = {
         "upsert_person": registry.registry_upsert_person,
         "upsert_family": registry.registry_upsert_family,
     }

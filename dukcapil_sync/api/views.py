@@ -16,6 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
+from core.auth import signed_in_user
 from core.models import User
 from families.api.views import IsParticipant
 from families.models import FamilyMembership
@@ -42,7 +43,7 @@ class FamilySyncThrottle(SimpleRateThrottle):
         return settings.DUKCAPIL_FAMILY_SYNC_RATE
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
-        family = family_of_participant_user(user=request.user)
+        family = family_of_participant_user(user=signed_in_user(request))
         if family is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": family.pk}
@@ -102,10 +103,11 @@ class MyFamilySyncView(APIView):
         tags=["dukcapil"],
     )
     def post(self, request: Request) -> Response:
-        family = family_of_participant_user(user=request.user)
+        user = signed_in_user(request)
+        family = family_of_participant_user(user=user)
         if family is None:
             raise Http404
-        run = family_sync(family=family, trigger=SyncRun.Trigger.PARTICIPANT, actor=request.user)
+        run = family_sync(family=family, trigger=SyncRun.Trigger.PARTICIPANT, actor=user)
         return Response(FamilySyncResultSerializer(family_sync_result(run)).data)
 
 
@@ -121,10 +123,11 @@ class StaffFamilySyncView(APIView):
         tags=["dukcapil"],
     )
     def post(self, request: Request, kk_number: str) -> Response:
-        family = families_for_staff(user=request.user).filter(number=kk_number).first()
+        user = signed_in_user(request)
+        family = families_for_staff(user=user).filter(number=kk_number).first()
         if family is None:
             raise Http404
-        run = family_sync(family=family, trigger=SyncRun.Trigger.STAFF, actor=request.user)
+        run = family_sync(family=family, trigger=SyncRun.Trigger.STAFF, actor=user)
         return Response(FamilySyncResultSerializer(family_sync_result(run)).data)
 
 
@@ -137,7 +140,7 @@ class DiscrepancyListView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Discrepancy.objects.none()
-        qs = discrepancies_for_staff(user=self.request.user)  # type: ignore[arg-type]
+        qs = discrepancies_for_staff(user=signed_in_user(self.request))
         status = self.request.query_params.get("status", Discrepancy.Status.OPEN)
         if status != "ALL":
             qs = qs.filter(status=status)
@@ -172,7 +175,7 @@ class DiscrepancyDetailView(APIView):
 
 
 def _scoped(request: Request, pk: int) -> Discrepancy:
-    found = discrepancies_for_staff(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    found = discrepancies_for_staff(user=signed_in_user(request)).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -204,7 +207,7 @@ class DiscrepancyAcceptView(APIView):
         body.is_valid(raise_exception=True)
         decided = discrepancy_accept(
             discrepancy=discrepancy,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=signed_in_user(request),  # type: ignore[arg-type]
             note=body.validated_data.get("note", ""),
             nik=body.validated_data.get("nik"),
         )
@@ -234,7 +237,7 @@ class DiscrepancyKeepView(APIView):
         body.is_valid(raise_exception=True)
         decided = discrepancy_keep(
             discrepancy=discrepancy,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=signed_in_user(request),  # type: ignore[arg-type]
             reason=body.validated_data["reason"],
         )
         return Response(DiscrepancySerializer(_scoped(request, decided.pk)).data)

@@ -5,6 +5,7 @@ the registry keeps the dated history a real KK has."""
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.db import transaction
 
@@ -277,7 +278,7 @@ def registry_reset() -> None:
 
 @transaction.atomic
 def registry_bulk_load(
-    *, persons: list[dict[str, object]], families: list[dict[str, object]], batch_size: int = 2000
+    *, persons: list[dict[str, Any]], families: list[dict[str, Any]], batch_size: int = 2000
 ) -> tuple[int, int, int]:
     """Load many new persons and KKs at once (the benchmark's 100000 people), with
     `bulk_create`. For an empty registry: existing NIKs or KK numbers are a conflict.
@@ -305,7 +306,7 @@ def registry_bulk_load(
     cards = []
     for f in families:
         _check_number(str(f["kk_number"]), label="KK number")
-        members = list(f["members"])  # type: ignore[call-overload]
+        members = list(f["members"])
         cards.append(
             RegistryFamilyCard(
                 kk_number=f["kk_number"],
@@ -319,7 +320,7 @@ def registry_bulk_load(
     ids = dict(RegistryFamilyCard.objects.values_list("kk_number", "pk").iterator())
     memberships = []
     for f in families:
-        for nik, relationship in f["members"]:  # type: ignore[attr-defined]
+        for nik, relationship in f["members"]:
             _check_choice(relationship, allowed=Relationship.values, label="relationship")
             memberships.append(
                 RegistryMembership(

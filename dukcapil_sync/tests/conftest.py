@@ -167,7 +167,7 @@ def registry_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
 
 
 @pytest.fixture
-def registry(registry_process: Registry, settings: Any) -> Registry:
+def registry(registry_process: Registry, settings: Any) -> Iterator[Registry]:
     """An empty, healthy registry, and the portal's client pointed at it with quick
     retries (the backoff shape is the production one, scaled down)."""
     registry_process.reset()

@@ -21,7 +21,7 @@ QUEUE = "admin:dukcapil_sync_discrepancy_changelist"
 
 
 def staff_client(branch) -> tuple[Client, object]:
-    user = StaffUserFactory(branch=branch)
+    user = StaffUserFactory.create(branch=branch)
     user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
     client = Client()
     client.force_login(user)

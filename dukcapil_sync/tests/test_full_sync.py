@@ -3,6 +3,8 @@ injected faults, stopped cleanly by an outage, shared by concurrent workers."""
 
 import datetime as dt
 import threading
+import time
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -20,7 +22,7 @@ from dukcapil_sync.models import (
 )
 from dukcapil_sync.services import full_sync_start, full_sync_work
 from dukcapil_sync.services.runs import run_stalled
-from dukcapil_sync.tasks import sync_full
+from dukcapil_sync.tasks import sync_full, sync_full_resume
 from families.models import FamilyCard
 from participants.models import Participant
 from participants.status import month_index, month_start
@@ -175,19 +177,40 @@ def test_a_chunk_claimed_by_a_dead_worker_is_taken_over_after_the_lease(registry
     SyncChunk.objects.filter(run=run, index=0).update(
         state="CLAIMED", claim_token="dead", claimed_at=timezone.now(), attempts=1
     )
-    full_sync_work(run=run, wait_for_leases=False)
+
+    # A worker with nothing else to claim returns at once instead of sleeping on the lease,
+    # and says when the lease runs out.
+    started = time.monotonic()
+    summary = full_sync_work(run=run)
+    assert time.monotonic() - started < 10
     run.refresh_from_db()
-    assert (run.state, run.done) == ("RUNNING", 3)  # chunk 0 is still leased
+    assert (run.state, run.done, summary.chunks) == ("RUNNING", 3, 1)  # chunk 0 is leased
+    lease = settings.DUKCAPIL_SYNC_LEASE_SECONDS
+    assert lease - 10 < summary.leased_for_seconds <= lease
 
     SyncChunk.objects.filter(run=run, index=0).update(
-        claimed_at=timezone.now() - dt.timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS + 1)
+        claimed_at=timezone.now() - dt.timedelta(seconds=lease + 1)
     )
-    full_sync_work(run=run)
+    result = sync_full_resume(run.pk)
 
     run.refresh_from_db()
-    assert run.state == "DONE"
+    assert (run.state, result["chunks"], result["resume_in_seconds"]) == ("DONE", 1, None)
     assert_each_participant_checked_once(run)
     assert SyncChunk.objects.get(run=run, index=0).attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_resume_after_the_run_finished_does_nothing(registry):
+    families(registry, 1)
+    run, _ = full_sync_start(trigger="OPERATOR")
+    full_sync_work(run=run)
+    run.refresh_from_db()
+    assert run.state == "DONE"
+
+    result = sync_full_resume(run.pk)
+
+    assert result == {"sync_run": run.pk, "state": "DONE", "chunks": 0}
+    assert SyncRun.objects.count() == 1  # no new run was started
 
 
 @pytest.mark.django_db
@@ -268,10 +291,11 @@ def test_a_manual_resume_says_what_it_waits_for_then_takes_the_dead_workers_chun
     SyncChunk.objects.filter(run=run, index=0).update(
         state="CLAIMED", claim_token="dead", claimed_at=timezone.now(), attempts=1
     )
-    lines: list[str] = []
+    out = StringIO()
 
-    full_sync_work(run=run, log=lines.append)
+    call_command("dukcapil_sync", stdout=out)
 
+    lines = out.getvalue().splitlines()
     waiting = [line for line in lines if line.startswith("waiting for other workers")]
     assert waiting, lines
     assert waiting[0].startswith("waiting for other workers: chunk 1 (free in ")

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -56,9 +56,10 @@ class FamilySerializer(serializers.Serializer):
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, view: FamilyView) -> list[dict[str, Any]]:
-        return MemberSerializer(
+        members = MemberSerializer(
             view.members, many=True, context={**self.context, "viewer_id": view.viewer.pk}
-        ).data
+        )
+        return cast(list[dict[str, Any]], members.data)  # many=True: a list (stubs say dict)
 
 
 class MemberDetailSerializer(MemberSerializer):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
+from core.auth import signed_in_user
 from core.models import User
 from participants.selectors import participant_status_history
 
@@ -36,7 +37,7 @@ class MyFamilyView(APIView):
 
     @extend_schema(responses={200: FamilySerializer, **ERRORS}, tags=["family"])
     def get(self, request: Request) -> Response:
-        view = family_view_for_user(user=request.user, on=timezone.localdate())
+        view = family_view_for_user(user=signed_in_user(request), on=timezone.localdate())
         if view is None:
             raise Http404
         return Response(FamilySerializer(view).data)
@@ -49,7 +50,7 @@ class FamilyMemberView(APIView):
 
     @extend_schema(responses={200: MemberDetailSerializer, **ERRORS}, tags=["family"])
     def get(self, request: Request, card_number: str) -> Response:
-        view = family_view_for_user(user=request.user, on=timezone.localdate())
+        view = family_view_for_user(user=signed_in_user(request), on=timezone.localdate())
         member = view.member(card_number) if view else None
         if view is None or member is None:
             raise Http404

@@ -1,8 +1,6 @@
 """Payments API: the bank notification webhook, and a participant's bills, payments and
 denda pelayanan quote. Scope: the caller's own current family, in the query."""
 
-from typing import cast
-
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -18,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
-from core.models import User
+from core.auth import signed_in_user
 from families.api.views import IsParticipant
 from families.models import FamilyCard
 from families.selectors import participant_of_user
@@ -46,7 +44,7 @@ PARTICIPANT_ERRORS = {
 
 
 def _caller_family(request: Request) -> tuple[Participant, FamilyCard]:
-    participant = participant_of_user(user=cast(User, request.user))
+    participant = participant_of_user(user=signed_in_user(request))
     family = family_of_participant(participant=participant) if participant else None
     if participant is None or family is None:
         raise Http404

@@ -1,8 +1,10 @@
 """Every write of the payments app (STYLE.md 2), one module per concern:
-billing (bills), settlement (credit pays bills), notifications (the bank webhook, the simulated
+billing (a family's bills), generation (the billing job's chunk), bill_rows (writing bills),
+settlement (credit pays bills), notifications (the bank webhook, the simulated
 bank, staff matching), reactivation (applying a settlement to the members)."""
 
-from .billing import bills_generate, family_bills_ensure, family_bills_prepare
+from .billing import family_bills_ensure, family_bills_prepare
+from .generation import bills_generate
 from .notifications import (
     NotificationRefused,
     TransactionConflict,

@@ -1,15 +1,15 @@
 """Monthly bills: one per paying unit and month, made idempotent by the (family, month) key.
 
-The billing job calls `bills_generate` for chunks of families; a settlement calls
+The billing job calls `bills_generate` (services.generation) for chunks of families; a
+settlement calls
 `family_bills_ensure` so that every unpaid month it charges has its bill, even a month the job
 never billed (a family registered mid-month, a job outage)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from families.models import FamilyCard, FamilyMembership, Relationship
@@ -17,7 +17,7 @@ from participants.models import ContributionRate, Participant, Segment
 from participants.selectors import RateTable
 from participants.status import month_index, month_start
 
-from ..models import Bill, BillLine, MinimumWage, Payment
+from ..models import Bill, BillLine, MinimumWage
 from ..rules import (
     MemberCharge,
     charged_months,
@@ -29,6 +29,7 @@ from ..rules import (
     self_paid_charge,
     state_paid_charge,
 )
+from .bill_rows import bills_save
 
 _PAYER_BY_SEGMENT = {
     Segment.Payer.STATE: Bill.Payer.STATE,
@@ -256,137 +257,6 @@ def bill_for_family(
     return bill, lines
 
 
-def _save_bills(made: Iterable[tuple[Bill, list[BillLine]]]) -> list[Bill]:
-    made = list(made)
-    if not made:
-        return []
-    if connection.vendor == "postgresql":
-        _insert_with_unnest(made)
-        return [bill for bill, _lines in made]
-    bills = Bill.objects.bulk_create([bill for bill, _lines in made], batch_size=1000)
-    lines = []
-    for bill, bill_lines in zip(bills, (ls for _b, ls in made), strict=True):
-        for line in bill_lines:
-            line.bill = bill
-            lines.append(line)
-    BillLine.objects.bulk_create(lines, batch_size=2000)
-    return bills
-
-
-_BILL_COLUMNS = {
-    # column: PostgreSQL array type; values come from the Bill's attribute of the same name.
-    "family_id": "bigint",
-    "month": "date",
-    "payer": "varchar",
-    "segment_id": "varchar",
-    "amount": "integer",
-    "state_subsidy": "integer",
-    "employer_share": "integer",
-    "worker_share": "integer",
-    "due_date": "date",
-    "state": "varchar",
-    "paid_amount": "integer",
-    "settled_at": "timestamptz",
-    "created_at": "timestamptz",
-}
-_LINE_COLUMNS = {
-    "bill_id": "bigint",
-    "participant_id": "bigint",
-    "kind": "varchar",
-    "amount": "integer",
-    "state_subsidy": "integer",
-}
-
-
-def _insert_with_unnest(made: list[tuple[Bill, list[BillLine]]]) -> None:
-    """The same rows `bulk_create` writes (it uses UNNEST on PostgreSQL too), without its
-    per-value preparation, which is most of a 100000-family billing run's time. The values
-    are plain ints, strings and dates, passed as query parameters."""
-    now = timezone.now()
-    bills = [bill for bill, _lines in made]
-    for bill in bills:
-        bill.created_at = now
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _unnest_insert(Bill._meta.db_table, _BILL_COLUMNS, returning="id, family_id, month"),
-            [[getattr(b, column) for b in bills] for column in _BILL_COLUMNS],
-        )
-        # (family, month) is the bill's unique key: match the returned ids by it.
-        ids = {(family_id, month): pk for pk, family_id, month in cursor.fetchall()}
-        lines = []
-        for bill, bill_lines in made:
-            bill.pk = ids[(bill.family_id, bill.month)]
-            bill._state.adding = False
-            for line in bill_lines:
-                line.bill_id = bill.pk
-                lines.append(line)
-        cursor.execute(
-            _unnest_insert(BillLine._meta.db_table, _LINE_COLUMNS),
-            [[getattr(line, column) for line in lines] for column in _LINE_COLUMNS],
-        )
-
-
-def _unnest_insert(table: str, columns: dict[str, str], returning: str = "") -> str:
-    names = ", ".join(columns)
-    arrays = ", ".join(f"%s::{kind}[]" for kind in columns.values())
-    tail = f" RETURNING {returning}" if returning else ""
-    return f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608
-
-
-def bills_generate(
-    *,
-    family_ids: Sequence[int],
-    month: date,
-    on: date,
-    rates: RateTable,
-    wages: WageBook,
-) -> int:
-    """Bills for `month` of the given families that have none yet; returns how many were made.
-
-    One transaction. The unique (family, month) key makes a repeated or concurrent run create
-    nothing twice: a conflicting insert rolls the chunk back and the caller runs it again.
-    Members are billed as they stand on `on`; a family holding credit (a prepayment) has the
-    new bill settled at once, as of `on`."""
-    from .settlement import family_settle_credit  # settlement uses this module
-
-    with transaction.atomic():
-        existing = set(
-            Bill.objects.filter(month=month, family_id__in=family_ids).values_list(
-                "family_id", flat=True
-            )
-        )
-        todo = [i for i in family_ids if i not in existing]
-        if not todo:
-            return 0
-        now = timezone.now()
-        districts = dict(FamilyCard.objects.filter(pk__in=todo).values_list("pk", "district_id"))
-        made = []
-        for family_id, members in current_members(todo).items():
-            bill = bill_for_family(
-                family_id=family_id,
-                members=members,
-                month=month,
-                on=on,
-                rates=rates,
-                wage_floor=wages.floor(districts[family_id], month),
-                now=now,
-            )
-            if bill is not None:
-                made.append(bill)
-        bills = _save_bills(made)
-        with_credit = (
-            Payment.objects.filter(
-                family_id__in=[b.family_id for b in bills if b.state == Bill.State.OPEN],
-                allocated_amount__lt=F("amount"),
-            )
-            .values_list("family_id", flat=True)
-            .distinct()
-        )
-        for family_id in sorted(set(with_credit)):
-            family_settle_credit(family_id=family_id, on=on)
-    return len(bills)
-
-
 def family_first_unpaid(members: Sequence[Member], *, on: date) -> date | None:
     """The first month some billable member of a self- or employer-paid family has not paid."""
     months = [
@@ -442,7 +312,7 @@ def family_bills_ensure(
         )
         if bill is not None:
             made.append(bill)
-    return _save_bills(made)
+    return bills_save(made)
 
 
 def month_of(value: date) -> date:

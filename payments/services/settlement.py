@@ -6,7 +6,6 @@ the bills show what remains; when the credit covers it, every charged bill is pa
 unpaid months are waived, and one Reactivation row records the facts to apply to the members.
 The caller holds the family's row lock, so two payments of one family settle one at a time."""
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,14 +14,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.enqueue import enqueue_on_commit
 from families.models import FamilyCard
 from participants.status import month_index, month_start
 
 from ..models import Bill, Payment, Reactivation
 from ..rules import ARREARS_CHARGED_CAP, arrears_months_between
 from .billing import current_members, family_bills_ensure, family_first_unpaid
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,9 +101,12 @@ def family_settle(*, family: FamilyCard, on: date, payment: Payment) -> Settleme
         Payment.objects.filter(pk=credit.pk).update(allocated_amount=credit.allocated_amount)
         if credit.pk == payment.pk:
             payment.allocated_amount = credit.allocated_amount
-    reactivation_id = reactivation.pk
-    # robust: a broker outage must not undo a committed payment; the sweep catches it.
-    transaction.on_commit(lambda: enqueue_reactivation(reactivation_id), robust=True)
+    # A broker outage must not undo a committed payment: the sweep catches a lost send.
+    # PAYMENTS_QUEUE lets production give reactivations a queue of their own, so a long
+    # billing run never delays a family waiting to be active again.
+    enqueue_on_commit(
+        "payments.tasks.reactivate", reactivation.pk, queue=settings.PAYMENTS_QUEUE or None
+    )
     return Settlement(needed, available, reactivation)
 
 
@@ -122,13 +123,3 @@ def family_settle_credit(*, family_id: int, on: date) -> Settlement | None:
         if latest is None:
             return None
         return family_settle(family=family, on=on, payment=latest)
-
-
-def enqueue_reactivation(reactivation_id: int) -> None:
-    """Send the reactivation to the workers. PAYMENTS_QUEUE lets production give it a queue of
-    its own, so a long billing run never delays a family waiting to be active again."""
-    from ..tasks import reactivate  # tasks import services: import at call time
-
-    queue = settings.PAYMENTS_QUEUE or None
-    reactivate.apply_async((reactivation_id,), queue=queue)
-    logger.debug("reactivation %s enqueued (queue %s)", reactivation_id, queue)

@@ -13,6 +13,7 @@ resume), 1 on a usage error.
 """
 
 import sys
+import time
 from argparse import ArgumentParser
 from typing import Any
 
@@ -24,9 +25,11 @@ from participants.models import Participant
 
 from ...models import SyncChunk, SyncRecordError, SyncRun
 from ...services import family_sync, full_sync_start, full_sync_work, participant_sync
-from ...services.runs import RegistryUnavailableError
+from ...services.runs import RegistryUnavailableError, held_chunks_note
 
 EXIT_STOPPED = 3
+# While other workers hold the last chunks, a line at least this often.
+WAIT_NOTE_SECONDS = 10.0
 
 
 class Command(BaseCommand):
@@ -88,6 +91,12 @@ class Command(BaseCommand):
         if options["start_only"]:
             return
         summary = full_sync_work(run=run, log=self.stdout.write, max_chunks=options["max_chunks"])
+        while summary.leased_for_seconds is not None and options["max_chunks"] is None:
+            # Other workers hold chunks: wait, saying for what, until they finish or their
+            # lease runs out (a dead worker's chunk is then taken over here).
+            self.stdout.write(held_chunks_note(run=run))
+            time.sleep(min(summary.leased_for_seconds + 1, WAIT_NOTE_SECONDS))
+            summary = full_sync_work(run=run, log=self.stdout.write)
         self._report(run)
         if summary.stopped:
             sys.exit(EXIT_STOPPED)

@@ -24,11 +24,10 @@ from .chunks import (
     run_stalled,
 )
 from .common import ClaimLost, RegistryUnavailableError, interactive_client
-from .full import LEASE_POLL_SECONDS, WorkSummary, full_sync_start, full_sync_work, run_stop
+from .full import WorkSummary, full_sync_start, full_sync_work, held_chunks_note, run_stop
 from .single import family_sync, participant_sync
 
 __all__ = [
-    "LEASE_POLL_SECONDS",
     "ClaimLost",
     "RegistryUnavailableError",
     "WorkSummary",
@@ -38,6 +37,7 @@ __all__ = [
     "fetch_answers",
     "full_sync_start",
     "full_sync_work",
+    "held_chunks_note",
     "interactive_client",
     "participant_sync",
     "run_finish_if_complete",

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from core.models import JobRun, User
@@ -158,6 +158,9 @@ class WorkSummary:
     chunks: int = 0
     done: int = 0
     stopped: bool = False
+    # Other workers still hold chunks of the unfinished run: the first of their leases runs
+    # out in this many seconds (then a chunk whose worker died may be taken over).
+    leased_for_seconds: float | None = None
 
 
 def full_sync_work(
@@ -166,19 +169,19 @@ def full_sync_work(
     client: RegistryClient | None = None,
     log: Log | None = None,
     max_chunks: int | None = None,
-    wait_for_leases: bool = True,
     max_seconds: float | None = None,
 ) -> WorkSummary:
-    """Process chunks of `run` until none is left, the run stops, or `max_chunks`. Several
-    workers may run this on the same run at once.
+    """Process chunks of `run` until none is left to claim, the run stops, or `max_chunks`.
+    Several workers may run this on the same run at once.
 
-    When only chunks claimed by other workers are left, it waits (polling) until they are
-    done or their lease runs out, and takes over a chunk whose worker died."""
+    A worker with nothing to claim returns at once, even while others hold chunks: it never
+    sleeps on their leases. The summary says when the first lease runs out
+    (`leased_for_seconds`), so the caller can come back then to take over a chunk whose worker
+    died; a live worker finishes its chunk and the last one closes the run."""
     own_client = client is None
     client = client or RegistryClient()
     summary = WorkSummary()
     deadline = time.monotonic() + max_seconds if max_seconds else None
-    last_wait_note = 0.0
     try:
         while max_chunks is None or summary.chunks < max_chunks:
             if deadline is not None and time.monotonic() > deadline:
@@ -189,12 +192,6 @@ def full_sync_work(
                 break
             claimed = chunk_claim(run=run)
             if claimed is None:
-                if wait_for_leases and _others_still_working(run=run):
-                    if log and time.monotonic() - last_wait_note >= WAIT_NOTE_SECONDS:
-                        last_wait_note = time.monotonic()
-                        log(_waiting_note(run=run))
-                    time.sleep(LEASE_POLL_SECONDS)
-                    continue
                 break
             chunk, token = claimed
             try:
@@ -233,16 +230,24 @@ def full_sync_work(
             client.close()
     run_finish_if_complete(run=run)
     run.refresh_from_db()
+    if run.state == SyncRun.State.RUNNING:
+        summary.leased_for_seconds = _first_lease_ends_in(run=run)
     return summary
 
 
-LEASE_POLL_SECONDS = 1.0
-# While only other workers' chunks are left, say so this often (a manual resume is not silent).
-WAIT_NOTE_SECONDS = 10.0
+def _first_lease_ends_in(*, run: SyncRun) -> float | None:
+    oldest = SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).aggregate(
+        oldest=Min("claimed_at")
+    )["oldest"]
+    if oldest is None:
+        return None
+    ends = oldest + timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
+    return max(0.0, (ends - timezone.now()).total_seconds())
 
 
-def _waiting_note(*, run: SyncRun) -> str:
-    """Which chunks other workers hold and when each becomes free if their worker is gone."""
+def held_chunks_note(*, run: SyncRun) -> str:
+    """Which chunks other workers hold and when each becomes free if their worker is gone
+    (a live worker renews its claim: chunks.chunk_lease_kept)."""
     lease = timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
     now = timezone.now()
     held = SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).order_by("index")
@@ -253,10 +258,6 @@ def _waiting_note(*, run: SyncRun) -> str:
         free_in = max(0, int((chunk.claimed_at + lease - now).total_seconds()))
         parts.append(f"chunk {chunk.index + 1} (free in {free_in} s unless renewed)")
     return "waiting for other workers: " + (", ".join(parts) or "none left")
-
-
-def _others_still_working(*, run: SyncRun) -> bool:
-    return SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).exists()
 
 
 def run_stop(*, run: SyncRun, reason: str) -> None:
