@@ -320,7 +320,7 @@ DUKCAPIL_INTERACTIVE_RETRIES = env_int("DUKCAPIL_INTERACTIVE_RETRIES", 1, minimu
 # renewed every third of the lease while the chunk is worked on, so the lease only bounds how
 # long a dead worker's chunk waits (plus at most a minute for the watchdog).
 DUKCAPIL_SYNC_CHUNK_SIZE = env_int("DUKCAPIL_SYNC_CHUNK_SIZE", 1000, minimum=1)
-DUKCAPIL_SYNC_LEASE_SECONDS = env_int("DUKCAPIL_SYNC_LEASE_SECONDS", 60, minimum=3)
+DUKCAPIL_SYNC_LEASE_SECONDS = env_int("DUKCAPIL_SYNC_LEASE_SECONDS", 60, minimum=1)
 DUKCAPIL_SYNC_MAX_ATTEMPTS = env_int("DUKCAPIL_SYNC_MAX_ATTEMPTS", 3, minimum=1)
 # Differences applied without staff (with an audit record); the rest go to the staff queue.
 # NAME_CASE: letter case only; NAME_SPACING: spaces only. Empty: everything goes to staff.
