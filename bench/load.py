@@ -57,6 +57,25 @@ class LoadResult:
 
 
 def run_wrk(wrk: str, port: int, tokens_file: Path, duration: int, connections: int) -> LoadResult:
+    return run_wrk_script(
+        wrk,
+        f"http://127.0.0.1:{port}{FAMILY_PATH}",
+        LUA_SCRIPT,
+        [str(tokens_file)],
+        duration,
+        connections,
+    )
+
+
+def run_wrk_script(
+    wrk: str,
+    url: str,
+    script: Path,
+    script_args: list[str],
+    duration: int,
+    connections: int,
+) -> LoadResult:
+    """wrk with a Lua script that prints one BENCH_JSON line (me_family.lua, vclaim.lua)."""
     threads = 1 if cpu_count() <= 2 else 2
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - fixed argument list
@@ -71,10 +90,10 @@ def run_wrk(wrk: str, port: int, tokens_file: Path, duration: int, connections: 
             "--timeout",
             "10s",
             "-s",
-            str(LUA_SCRIPT),
-            f"http://127.0.0.1:{port}{FAMILY_PATH}",
+            str(script),
+            url,
             "--",
-            str(tokens_file),
+            *script_args,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

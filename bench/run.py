@@ -72,6 +72,12 @@ def main() -> None:
         help="Dukcapil full-sync benchmark size (bench/sync/); 0 skips it",
     )
     parser.add_argument(
+        "--vclaim-seconds",
+        type=int,
+        default=20,
+        help="VClaim facade rows (bench/vclaim/), per row, on the same server; 0 skips them",
+    )
+    parser.add_argument(
         "--payment-reactivations",
         type=int,
         default=10_000,
@@ -147,6 +153,18 @@ def main() -> None:
         server_errors = sum(
             1 for line in server.log_path.read_text().splitlines() if "Error" in line
         )
+        vclaim_lines: list[str] = []
+        if args.vclaim_seconds:
+            # The VClaim facade, with its floor, on this same server (bench/vclaim/).
+            from bench import vclaim as bench_vclaim
+
+            vclaim_lines = bench_vclaim.run(
+                port=server.port,
+                wrk=wrk,
+                seconds=min(args.vclaim_seconds, MAX_DURATION),
+                connections=args.connections,
+                log=log,
+            )
     finally:
         if server:
             server.stop()
@@ -207,6 +225,7 @@ def main() -> None:
         f"participants): median {queries['median']:g}, min {queries['min']}, max "
         f"{queries['max']}; by family size {queries['by_family_size']}",
     ]
+    lines += vclaim_lines
     if args.sync_participants:
         # Dukcapil full sync (bench/sync/): on a copy of this database, which needs no
         # other session on it.

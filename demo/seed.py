@@ -1,5 +1,5 @@
 """`seed_demo`: the demo identities (demo.identities) written by each app's part, in the
-order of the imports (core, participants, families, the mock registry, payments).
+order of the imports (core, participants, families, the mock registry, payments, vclaim).
 
 Idempotent: every row is found by its natural key (branch code, FKTP code, username, card
 number, KK number) before it is created, so running it again changes nothing."""
@@ -18,6 +18,7 @@ from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
 from .parts.payments import seed_demo_payments
 from .parts.registry import seed_registry
+from .parts.vclaim import seed_demo_vclaim
 
 
 @transaction.atomic
@@ -46,3 +47,4 @@ def seed_demo(
     else:
         seed_registry(today=today, log=log)
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
+    seed_demo_vclaim(branches=branches, log=log)

@@ -6,6 +6,7 @@ SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL, DUKCAPIL_A
 ALLOWED_HOSTS.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "dukcapil_sync",
     "dukcapil_sync.registry",
     "imports",
+    "vclaim",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
 ]
@@ -446,3 +448,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 2400, minimum=60)
 }
+# --- Facility lookups (issue 13; issue 7 point 13) ------------------------------------------
+# Eligibility lookups per facility account, REST API and VClaim facade together: each
+# "COUNT/unit" window applies (units sec, min, hour, day). Counted in the cache (REDIS_URL).
+ELIGIBILITY_RATE_LIMIT = env_str("ELIGIBILITY_RATE_LIMIT", "60/min,5000/day")
+if not re.fullmatch(r"\s*\d+/[smhd][a-z]*\s*(,\s*\d+/[smhd][a-z]*\s*)*", ELIGIBILITY_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"ELIGIBILITY_RATE_LIMIT={ELIGIBILITY_RATE_LIMIT!r}: expected e.g. 60/min,5000/day"
+    )
+# VClaim facade: X-timestamp may be this far from our clock (seconds).
+VCLAIM_TIMESTAMP_TOLERANCE_SECONDS = env_int("VCLAIM_TIMESTAMP_TOLERANCE_SECONDS", 300, minimum=1)
+# gunicorn (by default), Django's runserver and many proxies drop headers with an underscore
+# such as `user_key`. Off: a missing user_key is accepted (a wrong one never is); on: it must
+# arrive (e.g. gunicorn --header-map dangerous, nginx underscores_in_headers on).
+VCLAIM_REQUIRE_USER_KEY = env_bool("VCLAIM_REQUIRE_USER_KEY", False)
+# After a secret is rotated the old one keeps working this long, so the SIMRS can switch.
+VCLAIM_ROTATION_GRACE_HOURS = env_int("VCLAIM_ROTATION_GRACE_HOURS", 24, minimum=0)
+# Fernet keys that encrypt the stored facility secrets, comma-separated, newest first (older
+# ones still decrypt, for key rotation). Empty: derived from SECRET_KEY.
+VCLAIM_SECRET_KEYS = env_list("VCLAIM_SECRET_KEYS")

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api_views import LogoutView, TokenView
 from jkn_portal.operations import health, metrics
+from vclaim.api.urls import VCLAIM_BASE
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # VClaim-compatible facade for hospital systems (issue 13); base path in any letter case.
+    re_path(VCLAIM_BASE, include("vclaim.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.

@@ -21,8 +21,15 @@ from core.errors import ValidationFailed
 from core.models import User
 
 from .forms_admin import ParticipantCorrectionForm
-from .models import ContributionRate, Facility, Participant, Segment, StatusChange
-from .selectors import participants_for_staff
+from .models import (
+    ContributionRate,
+    EligibilityLookup,
+    Facility,
+    Participant,
+    Segment,
+    StatusChange,
+)
+from .selectors import eligibility_lookups_for_staff, participants_for_staff
 from .services import participant_correct
 
 
@@ -273,3 +280,42 @@ class FacilityAdmin(SuperuserEditableAdmin):
     search_fields = ("code", "name")
     list_select_related = ("district", "branch")
     autocomplete_fields = ("district", "branch")
+
+
+@admin.register(EligibilityLookup)
+class EligibilityLookupAdmin(ReadOnlyAdmin):
+    """Who asked about whom, when and through which channel (REST API or VClaim facade).
+    Staff see lookups about their branch's participants and by their branch's facility
+    accounts, which includes the numbers tried that matched nobody."""
+
+    list_display = (
+        "asked_at",
+        "account",
+        "channel",
+        "kind",
+        "masked_number",
+        "participant_name",
+        "service_date",
+        "result",
+        "client_address",
+    )
+    list_filter = ("channel", "result", "kind")
+    search_fields = ("=asked_number", "=participant__card_number", "account__username")
+    date_hierarchy = "asked_at"
+    show_full_result_count = False
+    fields = list_display
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EligibilityLookup]:
+        return eligibility_lookups_for_staff(user=admin_user(request))
+
+    @admin.display(description=_("number asked"))
+    def masked_number(self, obj: EligibilityLookup) -> str:
+        return masked(obj.asked_number)
+
+    @admin.display(description=_("participant"))
+    def participant_name(self, obj: EligibilityLookup) -> str:
+        if obj.participant is None:
+            return "-"
+        if not getattr(obj, "participant_visible", False):
+            return str(_("(another branch)"))
+        return str(obj.participant)

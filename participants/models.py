@@ -277,3 +277,59 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}: {self.old_status} -> {self.status} ({self.reason})"
+
+
+class EligibilityLookup(models.Model):
+    """One eligibility lookup by a facility account, whichever channel it came through (the
+    REST API or the VClaim facade): who asked about whom, when and for which service date.
+
+    A participant's status is personal data (issue 7 point 13: sequential card numbers read
+    names), so every answered lookup is kept, unknown numbers too, for branch staff to see."""
+
+    class Channel(models.TextChoices):
+        API = "API", _("REST API (/api/v1/eligibility/)")
+        VCLAIM = "VCLAIM", _("VClaim facade (/vclaim-rest/)")
+
+    class Kind(models.TextChoices):
+        CARD = "CARD", _("card number")
+        NIK = "NIK", "NIK"
+
+    NOT_FOUND = "NOT_FOUND"
+
+    asked_at = models.DateTimeField(_("asked at"), db_index=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="eligibility_lookups",
+        verbose_name=_("facility account"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    kind = models.CharField(_("asked by"), max_length=4, choices=Kind.choices)
+    # What was asked, as given: unknown numbers are the trace of someone trying numbers.
+    asked_number = models.CharField(_("number asked"), max_length=16)
+    service_date = models.DateField(_("service date"))
+    participant = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="eligibility_lookups",
+        verbose_name=_("participant"),
+    )
+    # The status answered (AKTIF, TIDAK_AKTIF, PENANGGUHAN) or NOT_FOUND.
+    result = models.CharField(_("answer"), max_length=12)
+    client_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("eligibility lookup")
+        verbose_name_plural = _("eligibility lookups")
+        indexes = [
+            models.Index(fields=["account", "-asked_at"], name="lookup_account_idx"),
+            models.Index(fields=["participant", "-asked_at"], name="lookup_participant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.account_id} {self.channel} {self.asked_number} {self.asked_at:%Y-%m-%d %H:%M}"
+        )

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from core.models import User
 
-from .models import ContributionRate, Participant, Segment, StatusChange
+from .models import ContributionRate, EligibilityLookup, Participant, Segment, StatusChange
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,24 @@ def participants_for_staff(*, user: User) -> QuerySet[Participant]:
 
 def segments() -> Iterable[Segment]:
     return Segment.objects.all()
+
+
+def eligibility_lookups_for_staff(*, user: User) -> QuerySet[EligibilityLookup]:
+    """Lookups about the branch's participants, and lookups by the branch's facility accounts
+    (which shows numbers tried that matched nobody); a superuser sees all. Who a lookup by the
+    branch's facility about another branch's participant concerned is not the staff member's
+    to see: `participant_visible` says which rows may name the participant."""
+    qs = EligibilityLookup.objects.select_related("account", "participant")
+    if user.is_superuser:
+        return qs.annotate(participant_visible=Value(True))
+    if user.branch_id is None:
+        return qs.none()
+    return qs.filter(
+        Q(participant__branch_id=user.branch_id) | Q(account__branch_id=user.branch_id)
+    ).annotate(
+        participant_visible=Case(
+            When(participant__branch_id=user.branch_id, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )

@@ -1,6 +1,7 @@
 """Eligibility check for health facilities (faskes): status on a date, nothing more."""
 
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +20,8 @@ from core.formatting import mask_number
 from core.models import User
 from core.nik import validate_nik
 
+from ..eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
+from ..models import EligibilityLookup
 from ..selectors import participant_for_eligibility
 from ..status import derive_status
 from .serializers import StatusSerializer
@@ -67,7 +71,8 @@ class EligibilitySerializer(serializers.Serializer):
 
 
 class EligibilityView(APIView):
-    """Is this participant covered on this date? For facility service accounts only."""
+    """Is this participant covered on this date? For facility service accounts only; rate
+    limited per account and logged (participants.eligibility)."""
 
     permission_classes = [IsFacility]
 
@@ -83,6 +88,9 @@ class EligibilityView(APIView):
             401: OpenApiResponse(ERROR_SCHEMA),
             403: OpenApiResponse(ERROR_SCHEMA, description="Not a facility service account"),
             404: OpenApiResponse(ERROR_SCHEMA, description="No live participant"),
+            429: OpenApiResponse(
+                ERROR_SCHEMA, description="Too many lookups by this account (Retry-After)"
+            ),
         },
         tags=["eligibility"],
     )
@@ -90,13 +98,27 @@ class EligibilityView(APIView):
         query = EligibilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
+        account = cast(User, request.user)  # IsFacility: a logged-in facility account
+        wait = eligibility_rate_limit_hit(account=account)
+        if wait is not None:
+            raise Throttled(wait)
         participant = participant_for_eligibility(
             nik=params.get("nik"), card_number=params.get("card_number")
         )
-        if participant is None:
-            raise Http404
         on = params.get("date") or timezone.localdate()
-        result = derive_status(participant, on=on)
+        result = derive_status(participant, on=on) if participant else None
+        eligibility_lookup_record(
+            account=account,
+            channel=EligibilityLookup.Channel.API,
+            kind=EligibilityLookup.Kind.NIK if params.get("nik") else EligibilityLookup.Kind.CARD,
+            asked_number=params.get("nik") or params["card_number"],
+            service_date=on,
+            participant=participant,
+            result=result,
+            client_address=request.META.get("REMOTE_ADDR"),
+        )
+        if participant is None or result is None:
+            raise Http404
         return Response(
             EligibilitySerializer(
                 {

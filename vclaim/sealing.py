@@ -1,0 +1,42 @@
+"""Encryption at rest of facility secrets (Fernet from `cryptography`).
+
+`VCLAIM_SECRET_KEYS` lists Fernet keys, newest first: the first encrypts, every one decrypts,
+so the storage key can be rotated (`manage.py vclaim_reencrypt` re-encrypts with the newest,
+after which an old key can leave the list). Without it the key is derived from SECRET_KEY
+(the embedded default)."""
+
+import base64
+import hashlib
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
+    # The key derived from SECRET_KEY comes last: it encrypts only when no key is configured,
+    # and still decrypts what it encrypted until `vclaim_reencrypt` has moved it.
+    derived = hashlib.sha256(b"jkn-vclaim-secrets:" + secret_key.encode()).digest()
+    return MultiFernet([Fernet(k) for k in (*keys, base64.urlsafe_b64encode(derived).decode())])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.VCLAIM_SECRET_KEYS), settings.SECRET_KEY)
+
+
+def seal(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode()
+
+
+def unseal(token: str) -> str:
+    return fernet().decrypt(token.encode()).decode()
+
+
+def reseal(token: str) -> str:
+    """The same value encrypted with the newest key."""
+    return fernet().rotate(token.encode()).decode()
+
+
+def user_key_digest(user_key: str) -> str:
+    return hashlib.sha256(user_key.encode()).hexdigest()
