@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api_views import LogoutView, TokenView
+from imports.views import import_view
 from jkn_portal.operations import health, metrics
 from vclaim.api.urls import VCLAIM_BASE
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("healthz", health.ready, name="healthz"),
     path("healthz/live", health.live, name="healthz-live"),
     path("metrics", metrics.metrics, name="metrics"),
+    path("admin/imports/", admin.site.admin_view(import_view), name="admin-imports"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -133,7 +133,7 @@ def test_create_staff_gives_role_branch_and_group_and_is_idempotent(tmp_path):
     )
     user.refresh_from_db()
     assert user.check_password(password)
-    with pytest.raises(CommandError, match="No branch office with code KC9999"):
+    with pytest.raises(CommandError, match="Tidak ada kantor cabang dengan kode KC9999"):
         call_command("create_staff", "x", "--branch", "KC9999", stdout=StringIO())
     assert Group.objects.get(name=STAFF_GROUP_NAME).user_set.count() == 1
 
@@ -172,3 +172,40 @@ def test_a_superuser_adds_a_branch_and_an_fktp_in_the_admin_and_staff_cannot(tmp
     )
     assert response.status_code == 403
     assert not BranchOffice.objects.filter(code="KC0502").exists()
+
+
+def test_a_superuser_imports_in_the_admin_and_sees_every_bad_line(tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = User.objects.create_superuser("root", password="Jkn-demo-2026", role="ADMIN")
+    client = Client()
+    client.force_login(admin)
+
+    def upload(kind: str, text: str):
+        return client.post(
+            "/admin/imports/",
+            {"kind": kind, "file": SimpleUploadedFile(f"{kind}.csv", text.encode())},
+        )
+
+    bad = upload("branches", BRANCHES + "KC0000,,9999\n")
+    assert bad.status_code == 200
+    page = bad.content.decode()
+    assert (
+        "line 4: name is empty; regency_code &#x27;9999&#x27; is not a Kemendagri regency" in page
+    )
+    assert BranchOffice.objects.count() == 0
+
+    good = upload("branches", BRANCHES)
+    assert (good.status_code, good["Location"]) == (302, "/admin/imports/")
+    assert upload("facilities", FACILITIES).status_code == 302
+    assert upload("participants", PARTICIPANTS).status_code == 302
+    assert Participant.objects.count() == 2
+    page = client.get("/admin/imports/").content.decode()
+    # The admin speaks Indonesian first.
+    assert "Peserta beserta kartu keluarganya: 2 dibuat, 0 sudah ada." in page
+
+    staff = User.objects.create_user(
+        "staff", password="x", role="STAFF", branch=BranchOffice.objects.first(), is_staff=True
+    )
+    client.force_login(staff)
+    assert upload("branches", BRANCHES).status_code == 403
