@@ -19,6 +19,7 @@ from core.admin import (
 )
 from core.errors import ValidationFailed
 from core.models import User
+from core.nik import nik_region_warning
 
 from .forms_admin import ParticipantCorrectionForm
 from .models import (
@@ -102,10 +103,13 @@ class ParticipantAdmin(ScopedHistoryAdmin):
                 "fields": (
                     "card_number",
                     "nik",
+                    "nik_region_note",
                     "name",
                     "birth_place",
                     "birth_date",
                     "sex",
+                    "marital_status",
+                    "in_formal_education",
                     "phone",
                     "email",
                 )
@@ -150,6 +154,7 @@ class ParticipantAdmin(ScopedHistoryAdmin):
     )
     readonly_fields = (
         "card_number",
+        "nik_region_note",
         "branch",
         "user",
         "status",
@@ -165,6 +170,11 @@ class ParticipantAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
         return participants_for_staff(user=admin_user(request))
+
+    @admin.display(description=_("NIK region"))
+    def nik_region_note(self, obj: Participant) -> str:
+        # A NIK keeps its region code for life (DESIGN.md 4.2): a warning, never a refusal.
+        return nik_region_warning(obj.nik) or "OK"
 
     def get_fieldsets(self, request: HttpRequest, obj: Participant | None = None) -> Any:
         # A view-only account gets no reason box: it cannot correct anything.
