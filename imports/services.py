@@ -15,10 +15,11 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from core.errors import DomainError
 from core.models import BranchOffice, Region
@@ -101,6 +102,29 @@ def _region_codes(level: int) -> set[str]:
     return set(Region.objects.filter(level=level).values_list("code", flat=True))
 
 
+def _code_problems(code: str, *, max_length: int, seen: set[str]) -> list[str]:
+    problems = []
+    if not code or len(code) > max_length:
+        problems.append(f"code must be 1 to {max_length} characters")
+    if code in seen:
+        problems.append(f"code {code} appears twice in the file")
+    seen.add(code)
+    return problems
+
+
+def _create_all(
+    model: type[Model], todo: list[Any], *, report: ImportReport, rows: int, progress: Progress
+) -> ImportReport:
+    """All or nothing: any error rejects the file; else the new rows in one transaction."""
+    if report.errors:
+        raise ImportRejected(report.errors)
+    with transaction.atomic():
+        model._default_manager.bulk_create(todo)
+    report.created = len(todo)
+    progress(rows, rows)
+    return report
+
+
 # --- branch offices -----------------------------------------------------------------------
 
 
@@ -114,16 +138,11 @@ def branches_import(
     seen: set[str] = set()
     for line, row in rows:
         code, name, regency = row["code"], row["name"], row["regency_code"]
-        problems = []
-        if not code or len(code) > 8:
-            problems.append("code must be 1 to 8 characters")
+        problems = _code_problems(code, max_length=8, seen=seen)
         if not name:
             problems.append("name is empty")
         if regency not in regencies:
             problems.append(f"regency_code {regency!r} is not a Kemendagri regency")
-        if code in seen:
-            problems.append(f"code {code} appears twice in the file")
-        seen.add(code)
         if problems:
             report.errors.append(f"line {line}: {'; '.join(problems)}")
             continue
@@ -134,13 +153,7 @@ def branches_import(
             report.unchanged += 1
         else:
             report.errors.append(f"line {line}: branch {code} exists with other values")
-    if report.errors:
-        raise ImportRejected(report.errors)
-    with transaction.atomic():
-        BranchOffice.objects.bulk_create(todo)
-    report.created = len(todo)
-    progress(len(rows), len(rows))
-    return report
+    return _create_all(BranchOffice, todo, report=report, rows=len(rows), progress=progress)
 
 
 # --- FKTP facilities ------------------------------------------------------------------------
@@ -162,9 +175,7 @@ def facilities_import(
             row["district_code"],
             row["branch_code"],
         )
-        problems = []
-        if not code or len(code) > 12:
-            problems.append("code must be 1 to 12 characters")
+        problems = _code_problems(code, max_length=12, seen=seen)
         if not row["name"]:
             problems.append("name is empty")
         if kind not in Facility.Kind.values:
@@ -173,9 +184,6 @@ def facilities_import(
             problems.append(f"district_code {district!r} is not a Kemendagri district")
         if branch not in branches:
             problems.append(f"branch_code {branch!r} is not a branch office (import it first)")
-        if code in seen:
-            problems.append(f"code {code} appears twice in the file")
-        seen.add(code)
         if problems:
             report.errors.append(f"line {line}: {'; '.join(problems)}")
             continue
@@ -195,13 +203,7 @@ def facilities_import(
             report.unchanged += 1
         else:
             report.errors.append(f"line {line}: FKTP {code} exists with other values")
-    if report.errors:
-        raise ImportRejected(report.errors)
-    with transaction.atomic():
-        Facility.objects.bulk_create(todo)
-    report.created = len(todo)
-    progress(len(rows), len(rows))
-    return report
+    return _create_all(Facility, todo, report=report, rows=len(rows), progress=progress)
 
 
 # --- participants with their family cards ---------------------------------------------------
