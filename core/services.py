@@ -1,6 +1,7 @@
 """Writes on core's own rows (accounts)."""
 
 import secrets
+import string
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -10,6 +11,16 @@ from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
 from .models import STAFF_GROUP_NAME, BranchOffice, User
+
+
+def _one_time_password(length: int = 16) -> str:
+    """Random, with every character class the password validators ask for."""
+    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#-_=+"]
+    alphabet = "".join(classes)
+    chars = [secrets.choice(c) for c in classes]
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
 
 
 def staff_user_create(
@@ -30,7 +41,7 @@ def staff_user_create(
         raise ValidationFailed(message, fields={"username": [message]})
     generated = None
     if not password:
-        password = generated = secrets.token_urlsafe(12)
+        password = generated = _one_time_password()
     user = User(username=username, email=email, role=User.Role.STAFF, branch=branch, is_staff=True)
     try:
         validate_password(password, user)
