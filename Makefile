@@ -11,8 +11,8 @@ VAR_DIR := $(or $(JKN_VAR_DIR),var)
 export METRICS_DIR := $(or $(METRICS_DIR),$(VAR_DIR)/metrics)
 REGISTRY_SETTINGS := DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings
 
-.PHONY: install install-production run test screenshots bench lint release web worker beat registry \
-	clean
+.PHONY: install install-production run test test-dates screenshots bench lint release web worker \
+	beat registry clean
 
 $(UV):
 	$(PY) -m venv .uv
@@ -39,6 +39,15 @@ run: install
 
 test: install
 	$(VENV_PY) scripts/test.py
+
+# The suite again on two chosen days (tests/clock.py): the next end of February and the end
+# of this year (the registry process travels too). Left out to keep CI under 15 minutes:
+# browser tests (Chromium keeps the real clock), real-worker tests (they would travel too, see
+# tests/clock.py, but each starts a worker) and the lock stress tests (dates do not matter).
+DATED_TESTS := -m "not browser and not worker and not stress"
+test-dates: install
+	TEST_TODAY=february-end $(VENV_PY) scripts/test.py $(DATED_TESTS)
+	TEST_TODAY=year-end $(VENV_PY) scripts/test.py $(DATED_TESTS)
 
 # Refresh the README's pictures (docs/screenshots/) on purpose; `make test` writes its
 # screenshots to the ignored var/screenshots/ instead.

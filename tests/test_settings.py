@@ -127,6 +127,8 @@ def test_one_beat_schedule_names_every_periodic_job_and_each_task_exists(setting
         "nightly-dukcapil-sync": "dukcapil_sync.tasks.sync_full",
         "dukcapil-sync-watchdog": "dukcapil_sync.tasks.sync_watchdog",
         "reactivation-sweep": "payments.tasks.sweep_reactivations",
+        "complaints-autoclose": "complaints.tasks.autoclose_complaints",
+        "notifications-collect": "notifications.tasks.collect_notifications",
         "messaging-requeue": "messaging.tasks.requeue_due_messages",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())
