@@ -206,6 +206,8 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100, minimu
 # (core.auth.AddressLockoutBackend), counted separately with a higher limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+# A NIK and the card number of one account count as one account.
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 
 # --- I18N -----------------------------------------------------------------------------------
