@@ -11,7 +11,12 @@ from .services import complaints_autoclose
 AUTOCLOSE_BATCH = 1000
 
 
-@shared_task(name="complaints.tasks.autoclose_complaints", acks_late=True, time_limit=300)
+@shared_task(
+    name="complaints.tasks.autoclose_complaints",
+    acks_late=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
 def autoclose_complaints() -> int:
     """Every 15 minutes (beat). Idempotent: the conditional UPDATE claims each complaint, so a
     second run or a redelivered message closes nothing twice, and acks_late is safe. A run

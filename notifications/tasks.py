@@ -5,7 +5,12 @@ from celery import shared_task
 from .services import notifications_collect
 
 
-@shared_task(name="notifications.tasks.collect_notifications", acks_late=True, time_limit=300)
+@shared_task(
+    name="notifications.tasks.collect_notifications",
+    acks_late=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
 def collect_notifications() -> int:
     """Every minute (beat), and after a complaint reply. Idempotent: the unique (recipient,
     source) key and the outbox's event key make a repeated or redelivered run send nothing
