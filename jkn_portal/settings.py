@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dukcapil_sync",
     "dukcapil_sync.registry",
     "vclaim",
+    "registrations",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
 ]
@@ -196,7 +197,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("TOKEN_THROTTLE_RATE", "30/min"),
+        # Registration steps per address: the KK step asks Dukcapil, so bots are slowed here.
+        "registration": env_str("REGISTRATION_THROTTLE_RATE", "60/min"),
+    },
 }
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
@@ -256,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Catches reactivations whose event task was lost (broker down, worker killed).
     "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
+    "registration-drafts-expire": {
+        "task": "registrations.tasks.expire_drafts",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
@@ -310,6 +319,15 @@ ARREARS_MONTHS_CAP = 24
 PENALTY_WINDOW_DAYS = 45
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
 VA_PREFIX = env_str("VA_PREFIX", "88888")
+
+# --- Registrations (issue 10) ----------------------------------------------------------------
+# A draft left alone this long expires (every step moves the deadline on).
+REGISTRATION_DRAFT_HOURS = env_int("REGISTRATION_DRAFT_HOURS", 24, minimum=1)
+# Assumption (DESIGN 4.4): the first payment's VA stays valid 30 days.
+REGISTRATION_VA_VALID_DAYS = env_int("REGISTRATION_VA_VALID_DAYS", 30, minimum=1)
+REGISTRATION_CODE_MINUTES = env_int("REGISTRATION_CODE_MINUTES", 10, minimum=1)
+REGISTRATION_CODE_ATTEMPTS = env_int("REGISTRATION_CODE_ATTEMPTS", 5, minimum=1)
+REGISTRATION_CODE_RESEND_SECONDS = env_int("REGISTRATION_CODE_RESEND_SECONDS", 60, minimum=0)
 
 LOGGING = {
     "version": 1,

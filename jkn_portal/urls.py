@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("participants.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
+    path("", include("registrations.api.urls")),
 ]
 
 urlpatterns = [

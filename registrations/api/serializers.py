@@ -1,0 +1,157 @@
+"""Request and response shapes of the registration API."""
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from core.formatting import mask_number, rupiah
+from core.models import Region
+
+from ..models import Registration
+from ..selectors import facilities_near, registration_public_state
+from ..services import class_quote, first_payment_amount
+
+
+class StartSerializer(serializers.Serializer):
+    counter_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class TermsSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+
+
+class KkSerializer(serializers.Serializer):
+    kk_number = serializers.RegexField(r"^[0-9]{16}$", max_length=16)
+
+
+class MemberChoiceSerializer(serializers.Serializer):
+    nik = serializers.RegexField(r"^[0-9]{16}$")
+    phone = serializers.RegexField(r"^\+?[0-9]{8,15}$", required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    fktp_id = serializers.IntegerField(min_value=1)
+
+
+class MembersSerializer(serializers.Serializer):
+    members = MemberChoiceSerializer(many=True, allow_empty=False)
+
+
+class ClassSerializer(serializers.Serializer):
+    care_class = serializers.IntegerField(min_value=1, max_value=3)
+
+
+class ContactSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    phone = serializers.RegexField(r"^\+?[0-9]{8,15}$", required=False, allow_blank=True)
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.RegexField(r"^[0-9]{6}$")
+
+
+class SubmitSerializer(serializers.Serializer):
+    consent = serializers.BooleanField()
+
+
+class MemberRowSerializer(serializers.Serializer):
+    nik_masked = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    birth_date = serializers.DateField()
+    sex = serializers.CharField()
+    relationship = serializers.CharField()
+    case = serializers.ChoiceField(choices=["REQUIRED", "COVERED_ELSEWHERE", "DECEASED"])
+    note = serializers.CharField()
+    fktp_id = serializers.IntegerField(allow_null=True)
+
+    def get_nik_masked(self, row: dict[str, Any]) -> str:
+        return mask_number(row["nik"])
+
+
+class FacilitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class QuoteSerializer(serializers.Serializer):
+    care_class = serializers.IntegerField()
+    per_member = serializers.IntegerField()
+    per_member_display = serializers.SerializerMethodField()
+    members = serializers.IntegerField()
+    total = serializers.IntegerField()
+    total_display = serializers.SerializerMethodField()
+
+    def get_per_member_display(self, q: dict[str, Any]) -> str:
+        return rupiah(q["per_member"])
+
+    def get_total_display(self, q: dict[str, Any]) -> str:
+        return rupiah(q["total"])
+
+
+class RegistrationSerializer(serializers.Serializer):
+    """A draft or a submitted registration, as its owner sees it."""
+
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    state = serializers.SerializerMethodField(
+        help_text="DRAFT, EXPIRED, AWAITING_PAYMENT, PAYMENT_EXPIRED or PAID"
+    )
+    step = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    kk_number = serializers.CharField()
+    members = serializers.SerializerMethodField()
+    facilities = serializers.SerializerMethodField()
+    care_class = serializers.SerializerMethodField()
+    class_quotes = serializers.SerializerMethodField()
+    contact_email = serializers.SerializerMethodField()
+    contact_verified = serializers.SerializerMethodField()
+    virtual_account = serializers.CharField()
+    va_expires_on = serializers.DateField(allow_null=True)
+    amount_due = serializers.SerializerMethodField()
+    amount_due_display = serializers.SerializerMethodField()
+
+    def get_state(self, r: Registration) -> str:
+        return registration_public_state(registration=r, on=timezone.localdate())
+
+    def get_members(self, r: Registration) -> list[dict[str, Any]]:
+        return MemberRowSerializer(r.data.get("members", []), many=True).data
+
+    def get_facilities(self, r: Registration) -> list[dict[str, Any]]:
+        code = r.data.get("kk", {}).get("district_code")
+        if not code or r.state != Registration.State.DRAFT:
+            return []
+        district = Region.objects.get(code=code)
+        return FacilitySerializer(facilities_near(district=district), many=True).data
+
+    def get_care_class(self, r: Registration) -> int | None:
+        return r.data.get("care_class")
+
+    def get_class_quotes(self, r: Registration) -> list[dict[str, Any]]:
+        if not r.data.get("members"):
+            return []
+        on = timezone.localdate()
+        quotes = [class_quote(registration=r, care_class=c, on=on) for c in (1, 2, 3)]
+        return QuoteSerializer(quotes, many=True).data
+
+    def get_contact_email(self, r: Registration) -> str:
+        email = r.contact_email
+        if not email:
+            return ""
+        name, _, domain = email.partition("@")
+        return f"{name[:2]}***@{domain}"
+
+    def get_contact_verified(self, r: Registration) -> bool:
+        return r.contact_verified_at is not None
+
+    def _amount(self, r: Registration) -> int | None:
+        if r.family is None or self.get_state(r) in ("PAID",):
+            return None if r.family is None else 0
+        return first_payment_amount(r.family, on=timezone.localdate())
+
+    def get_amount_due(self, r: Registration) -> int | None:
+        return self._amount(r)
+
+    def get_amount_due_display(self, r: Registration) -> str:
+        amount = self._amount(r)
+        return "" if amount is None else rupiah(amount)
