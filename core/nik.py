@@ -4,9 +4,12 @@ NIK: province(2) + regency/city(2) + district(2) + birth date DDMMYY (DD + 40 fo
 + serial(4) from 0001. KK: region(6) + date(6) + serial(4); only digits and region are checked.
 """
 
+import csv
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -26,20 +29,55 @@ class NikParts:
     serial: str
 
 
+HISTORICAL_REGIONS = Path(__file__).resolve().parent / "data" / "regions_historical.csv"
+
+
 def _district_exists(code: str) -> bool:
     return Region.objects.filter(code=code, level=Region.Level.DISTRICT).exists()
 
 
+@cache
+def historical_regency_codes() -> frozenset[str]:
+    with HISTORICAL_REGIONS.open(encoding="utf-8") as fh:
+        return frozenset(row["code"].replace(".", "") for row in csv.DictReader(fh))
+
+
+def nik_region(nik: str) -> str:
+    """CURRENT: a district in today's Kemendagri codes; HISTORICAL: a regency code from before
+    a renumbering (e.g. Kota Jayapura 94.71 before the 2022 Papua split); UNKNOWN: neither,
+    a warning for staff (DESIGN.md 4.2)."""
+    if _district_exists(nik[:6]):
+        return "CURRENT"
+    if nik[:4] in historical_regency_codes():
+        return "HISTORICAL"
+    return "UNKNOWN"
+
+
+def nik_region_warning(nik: str | None) -> str:
+    """For staff: what is odd about a NIK's region code (empty when nothing is)."""
+    if not nik or not DIGITS_16.match(nik):
+        return ""
+    region = nik_region(nik)
+    if region == "HISTORICAL":
+        return _("Region code %(code)s is from before a renumbering (still valid).") % {
+            "code": nik[:4]
+        }
+    if region == "UNKNOWN":
+        return _("Region code %(code)s is not a known Kemendagri code: check with Dukcapil.") % {
+            "code": nik[:6]
+        }
+    return ""
+
+
 def parse_nik(nik: str) -> NikParts:
-    """Split a NIK and check its structure; raise ValidationError naming what is wrong."""
+    """Split a NIK and check its structure; raise ValidationError naming what is wrong.
+
+    The region code is not a reason to refuse: a NIK is lifelong and keeps the code of the
+    region it was issued in, even after the region was split or renumbered (UU 24/2013,
+    DESIGN.md 4.2). `nik_region_warning` tells staff about an unknown one."""
     if not isinstance(nik, str) or not DIGITS_16.match(nik):
         raise ValidationError(_("NIK must be exactly 16 digits."), code="nik_format")
     district = nik[:6]
-    if not _district_exists(district):
-        raise ValidationError(
-            _("NIK region code %(code)s is not a known district (kecamatan).") % {"code": district},
-            code="nik_region",
-        )
     day = int(nik[6:8])
     month = int(nik[8:10])
     year2 = int(nik[10:12])

@@ -118,7 +118,8 @@ def demo_families(today: date) -> list[DemoFamily]:
                 ),
             ],
             {"paid_through": paid_now},
-            "AKTIF members, a Dukcapil name mismatch, a newborn without NIK",
+            "AKTIF members, a Dukcapil name mismatch, a paid newborn without NIK (AKTIF, "
+            "note NIK belum terbit)",
         ),
         DemoFamily(
             2,
@@ -351,6 +352,85 @@ def demo_families(today: date) -> list[DemoFamily]:
             ],
             {"paid_through": month_start(cur - 3)},
             "a civil servant whose PPU membership ended (SEGMENT_ENDED)",
+        ),
+        DemoFamily(
+            9,
+            "3174011203200009",
+            "KC0901",
+            "0901P001",
+            "Jl. Tebet Timur Dalam VI No. 2, Tebet, Jakarta Selatan",
+            "PBPU",
+            3,
+            [
+                DemoMember(
+                    "Yusuf Maulana", date(1979, 5, 12), "L", Relationship.HEAD, 71, login=True
+                ),
+                DemoMember("Rina Marlina", date(1982, 8, 30), "P", Relationship.SPOUSE, 71),
+                DemoMember(
+                    "Putri Maulana",
+                    date(2011, 10, 3),
+                    "P",
+                    Relationship.CHILD,
+                    71,
+                    facts={"segment": "PBI_APBN", "paid_through": None},
+                ),
+            ],
+            {"paid_through": month_start(cur - 1)},
+            "a mixed-segment KK: PBPU parents billed Rp70.000, a PBI child never on their bill",
+        ),
+        DemoFamily(
+            10,
+            "3174021504210010",
+            "KC0901",
+            "0901P002",
+            "Jl. Setiabudi Tengah No. 9, Setiabudi, Jakarta Selatan",
+            "PBPU",
+            1,
+            [
+                DemoMember(
+                    "Dimas Anggara",
+                    date(1994, 2, 14),
+                    "L",
+                    Relationship.HEAD,
+                    72,
+                    district="317402",
+                    login=True,
+                ),
+                DemoMember(
+                    "Laras Sekar", date(1996, 6, 6), "P", Relationship.SPOUSE, 72, district="317402"
+                ),
+            ],
+            {"paid_through": None, "coverage_start": today - timedelta(days=3)},
+            "a new registrant awaiting the first payment (TIDAK AKTIF, Rp300.000 and the VA)",
+        ),
+        DemoFamily(
+            11,
+            "3174032006220011",
+            "KC0901",
+            "0901P003",
+            "Jl. Mampang Prapatan XIV No. 21, Mampang Prapatan, Jakarta Selatan",
+            "PBPU",
+            2,
+            [
+                DemoMember(
+                    "Wahyu Hidayat",
+                    date(1977, 12, 1),
+                    "L",
+                    Relationship.HEAD,
+                    73,
+                    district="317403",
+                    login=True,
+                ),
+                DemoMember(
+                    "Sri Wahyuni", date(1980, 4, 4), "P", Relationship.SPOUSE, 73, district="317403"
+                ),
+            ],
+            {
+                "paid_through": month_start(cur - 1),
+                "reactivated_on": month_start(cur) - timedelta(days=3),
+                "reactivation_arrears_months": 4,
+            },
+            "reactivated late last month, this month due: the due payment and the denda note",
         ),
     ]
 

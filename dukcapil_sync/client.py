@@ -71,6 +71,7 @@ class RegistryPerson:
     date_of_death: dt.date | None
     kk_number: str | None
     relationship: str | None
+    marital_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def person_from_json(data: dict[str, Any]) -> RegistryPerson:
         date_of_death=_date(death) if death else None,
         kk_number=data.get("kk_number") or None,
         relationship=data.get("relationship") or None,
+        marital_status=data.get("marital_status") or "",
     )
 
 

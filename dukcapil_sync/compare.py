@@ -20,9 +20,22 @@ NAME_MAX_LENGTH = 120  # Participant.name
 # Kinds each check covers: an open difference of these kinds that a completed check no
 # longer sees is closed as RESOLVED.
 PERSON_KINDS = frozenset(
-    {Kind.NAME, Kind.BIRTH_DATE, Kind.SEX, Kind.NIK_UNKNOWN, Kind.NIK_DECEASED, Kind.MOVED_KK}
+    {
+        Kind.NAME,
+        Kind.BIRTH_DATE,
+        Kind.SEX,
+        Kind.NIK_UNKNOWN,
+        Kind.NIK_DECEASED,
+        Kind.MOVED_KK,
+        Kind.ADDRESS,
+        Kind.MARITAL_STATUS,
+    }
 )
-FAMILY_KINDS = frozenset({Kind.NEW_KK_MEMBER, Kind.DUPLICATE_NIK})
+FAMILY_KINDS = frozenset({Kind.NEW_KK_MEMBER, Kind.DUPLICATE_NIK, Kind.NEWBORN_NIK})
+# The registry's relationship code of a child on a KK.
+REGISTRY_CHILD = "ANAK"
+# Key of a death reported without a date (the row's key names the registry value).
+UNDATED_DEATH = "TANPA_TANGGAL"
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,8 @@ class OurMember:
     date_of_death: dt.date | None
     family_id: int | None
     kk_number: str | None
+    address: str = ""  # the family card's
+    marital_status: str = ""
 
 
 @dataclass
@@ -164,6 +179,51 @@ def compare_person(
                 differs=member.date_of_death != death,
             )
         )
+    if not person.is_alive and person.date_of_death is None and member.date_of_death is None:
+        # Reported dead without a date: nothing is applied (the date decides coverage and
+        # the bills); staff confirm it with the date from the death certificate.
+        found.append(
+            Observation(
+                Kind.NIK_DECEASED,
+                key=UNDATED_DEATH,
+                our_value="",
+                registry_value="",
+                participant_id=pid,
+                family_id=fid,
+                reason="Dukcapil sync: deceased, no date",
+            )
+        )
+    if person.marital_status and person.marital_status != member.marital_status:
+        # The registry is the source of truth for marital status, and it decides whether a
+        # child is still a PPU family member: applied at once, with an audit row.
+        found.append(
+            Observation(
+                Kind.MARITAL_STATUS,
+                key=person.marital_status,
+                our_value=member.marital_status,
+                registry_value=person.marital_status,
+                participant_id=pid,
+                family_id=fid,
+                status=Discrepancy.Status.APPLIED,
+                apply={"marital_status": person.marital_status},
+                reason="Dukcapil sync: marital status",
+            )
+        )
+    if (
+        person.address
+        and member.address
+        and _address_key(person.address) != _address_key(member.address)
+    ):
+        found.append(
+            Observation(
+                Kind.ADDRESS,
+                key=_address_key(person.address)[:255],
+                our_value=member.address[:255],
+                registry_value=person.address[:255],
+                participant_id=pid,
+                family_id=fid,
+            )
+        )
     if person.kk_number and member.kk_number and person.kk_number != member.kk_number:
         found.append(
             Observation(
@@ -177,6 +237,30 @@ def compare_person(
             )
         )
     return found
+
+
+def _address_key(address: str) -> str:
+    """Addresses compare without case, spacing and punctuation differences."""
+    return " ".join("".join(c if c.isalnum() else " " for c in address.casefold()).split())
+
+
+def newborn_nik_problem(newborn: OurMember, member: RegistryMember) -> str:
+    """Why a NIK the registry issued cannot be applied to our newborn at once ('' if it
+    can): the registry must list the baby as a child, and the NIK's date part must be the
+    baby's birth date and sex (DESIGN.md 4.5)."""
+    from django.core.exceptions import ValidationError
+
+    from core.nik import validate_nik_matches
+
+    if member.relationship != REGISTRY_CHILD:
+        return f"relationship {member.relationship} on the KK, not ANAK"
+    try:
+        validate_nik_matches(
+            member.nik, birth_date=newborn.birth_date, is_female=newborn.sex == "P"
+        )
+    except ValidationError as exc:
+        return exc.messages[0]
+    return ""
 
 
 def member_detail(member: RegistryMember, kk_number: str) -> dict[str, Any]:
@@ -201,7 +285,9 @@ def compare_family(
     """Registry members of our KK that we do not have.
 
     A newborn we registered without NIK who matches one of them (same birth date and sex,
-    only one candidate) gets that NIK and name at once; if another live record already has
+    only one candidate) gets that NIK and name at once if the registry lists the baby as a
+    child and the NIK's date part fits the baby's birth date and sex; otherwise staff check
+    it (NEWBORN_NIK); if another live record already has
     that NIK it is a duplicate in our data. A member whose NIK we hold in another family has
     moved in (seen from their side as MOVED_KK). Anyone else is offered to the family.
 
@@ -239,6 +325,18 @@ def compare_family(
                             "other_participant_id": owner[0],
                             "other_card_number": owner[1],
                         },
+                    )
+                )
+            elif problem := newborn_nik_problem(newborn, rm):
+                found.append(
+                    Observation(
+                        Kind.NEWBORN_NIK,
+                        key=rm.nik,
+                        our_value=newborn.name,
+                        registry_value=registry_value,
+                        participant_id=newborn.participant_id,
+                        family_id=family_id,
+                        detail={**detail, "problem": problem},
                     )
                 )
             else:

@@ -184,6 +184,12 @@ class Kind(models.TextChoices):
     MOVED_KK = "MOVED_KK", _("moved to another KK")
     NEW_KK_MEMBER = "NEW_KK_MEMBER", _("new member on the KK")
     DUPLICATE_NIK = "DUPLICATE_NIK", _("duplicate NIK in our data")
+    # DESIGN.md 4.8: also compared (seed 000 names both as causes of PENANGGUHAN).
+    ADDRESS = "ADDRESS", _("address differs")
+    MARITAL_STATUS = "MARITAL_STATUS", _("marital status differs")
+    # A NIK issued for our newborn that does not fit the baby (birth date, sex, or the
+    # registry does not list them as a child): staff check it before it is applied.
+    NEWBORN_NIK = "NEWBORN_NIK", _("newborn's NIK to check")
 
 
 # The verification hold (PENANGGUHAN) each kind puts on the participant while it is open.
@@ -196,6 +202,9 @@ HOLD_FOR_KIND: dict[str, str] = {
     Kind.MOVED_KK: RegistryHold.DUKCAPIL_MISMATCH,
     Kind.NIK_UNKNOWN: RegistryHold.NIK_NOT_FOUND,
     Kind.DUPLICATE_NIK: RegistryHold.DUPLICATE_NIK,
+    # DESIGN.md 4.8: an address difference is a cause of PENANGGUHAN like a name's.
+    Kind.ADDRESS: RegistryHold.DUKCAPIL_MISMATCH,
+    Kind.NEWBORN_NIK: RegistryHold.DUKCAPIL_MISMATCH,
 }
 # When several differences are open, the hardest to fix is the one shown.
 HOLD_SEVERITY = [

@@ -51,6 +51,9 @@ class Relationship(models.TextChoices):
     HEAD = "KEPALA", _("head of family")
     SPOUSE = "PASANGAN", _("spouse")
     CHILD = "ANAK", _("child")
+    # PPU: parents and parents-in-law may be 1% members, other relatives may not (DESIGN 4.3).
+    PARENT = "ORANG_TUA", _("father or mother")
+    PARENT_IN_LAW = "MERTUA", _("father- or mother-in-law")
     OTHER = "LAINNYA", _("other relative")
 
 

@@ -8,9 +8,10 @@ from datetime import date
 from django.db.models import QuerySet
 
 from core.models import User
+from participants.contributions import EMPLOYER, FAMILY, FamilyCharges
 from participants.models import Participant
-from participants.selectors import rate_table
-from participants.status import PaymentUnit, StatusResult, derive_status, is_billed
+from participants.selectors import family_statuses
+from participants.status import PaymentUnit, StatusResult
 
 from .models import FamilyCard, FamilyMembership
 
@@ -29,6 +30,17 @@ class FamilyView:
     payment_unit: PaymentUnit
     on: date
     viewer: Participant
+    charges: FamilyCharges
+
+    @property
+    def family_monthly_amount(self) -> int:
+        """PBPU/BP members: what the family pays to its virtual account this month."""
+        return self.charges.monthly_amount(FAMILY)
+
+    @property
+    def employer_unit(self):
+        """PPU members: this month's employer bill (4% employer + 1% worker + 1% further)."""
+        return self.charges.this_month.get(EMPLOYER)
 
     @property
     def all_active(self) -> bool:
@@ -59,17 +71,22 @@ def _family_rows(**viewer: object) -> list[FamilyMembership]:
 
 def _family_view(rows: list[FamilyMembership], *, on: date, viewer: Participant) -> FamilyView:
     family = rows[0].family
-    rates = rate_table(on=on)
-    # A PBPU/BP family pays one bill for every member still covered (DESIGN.md 4.4).
-    monthly = sum(
-        rates.monthly_payable(m.participant) for m in rows if is_billed(m.participant, on=on)
+    # Every member by their own segment, the amounts from the one function (DESIGN.md 4.3).
+    computed = family_statuses(
+        members=[(m.participant, m.relationship) for m in rows],
+        on=on,
+        district_code=family.district_id,
+        virtual_account=family.virtual_account,
     )
-    unit = PaymentUnit(monthly_amount=monthly, virtual_account=family.virtual_account)
-    members = [
-        MemberView(m, m.participant, derive_status(m.participant, on=on, payment_unit=unit))
-        for m in rows
-    ]
-    return FamilyView(family=family, members=members, payment_unit=unit, on=on, viewer=viewer)
+    members = [MemberView(m, m.participant, computed.statuses[m.participant.pk]) for m in rows]
+    return FamilyView(
+        family=family,
+        members=members,
+        payment_unit=computed.payment_unit,
+        on=on,
+        viewer=viewer,
+        charges=computed.charges,
+    )
 
 
 def family_view_for_participant(*, participant: Participant, on: date) -> FamilyView | None:

@@ -313,10 +313,13 @@ DUKCAPIL_SAFE_DIFFERENCES = frozenset(
 DUKCAPIL_FAMILY_SYNC_RATE = env_str("DUKCAPIL_FAMILY_SYNC_RATE", "5/hour")
 
 # --- Domain knobs -----------------------------------------------------------------------------
-# Perpres 64/2020 Pasal 42: at most 24 months of arrears are counted for reactivation.
-ARREARS_MONTHS_CAP = 24
-# Denda pelayanan applies to inpatient care within 45 days after reactivation.
+# The 24-month arrears cap is a regulation, not a knob: participants.contributions holds it.
+# Denda pelayanan applies to inpatient care within 45 days after reactivation (Pasal 42(5)).
 PENALTY_WINDOW_DAYS = 45
+# DESIGN 4.5: a registered, paid newborn without a NIK stays AKTIF this many months from birth.
+NEWBORN_NIK_GRACE_MONTHS = 3
+# DESIGN 4.4 (assumption): days after registration before the first payment is accepted.
+FIRST_PAYMENT_WAITING_DAYS = 0
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
 VA_PREFIX = env_str("VA_PREFIX", "88888")
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
 from core.errors import ValidationFailed
 from core.models import User
+from core.nik import nik_region_warning
 
 from .forms_admin import ParticipantCorrectionForm
 from .models import (
@@ -96,10 +97,13 @@ class ParticipantAdmin(ScopedHistoryAdmin):
                 "fields": (
                     "card_number",
                     "nik",
+                    "nik_region_note",
                     "name",
                     "birth_place",
                     "birth_date",
                     "sex",
+                    "marital_status",
+                    "in_formal_education",
                     "phone",
                     "email",
                 )
@@ -144,6 +148,7 @@ class ParticipantAdmin(ScopedHistoryAdmin):
     )
     readonly_fields = (
         "card_number",
+        "nik_region_note",
         "branch",
         "user",
         "status",
@@ -159,6 +164,11 @@ class ParticipantAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
         return participants_for_staff(user=admin_user(request))
+
+    @admin.display(description=_("NIK region"))
+    def nik_region_note(self, obj: Participant) -> str:
+        # A NIK keeps its region code for life (DESIGN.md 4.2): a warning, never a refusal.
+        return nik_region_warning(obj.nik) or "OK"
 
     def get_fieldsets(self, request: HttpRequest, obj: Participant | None = None) -> Any:
         # A view-only account gets no reason box: it cannot correct anything.

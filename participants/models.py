@@ -75,6 +75,34 @@ class ContributionRate(models.Model):
         return f"{self.segment_id} kelas {self.care_class or '*'} dari {self.valid_from}"
 
 
+class MinimumWage(models.Model):
+    """Regional minimum wage (UMP for a province, UMK for a regency/city) with valid-from
+    dates: the floor of the PPU contribution base (Perpres 64/2020 Pasal 32). Data, not code."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        limit_choices_to={"level__in": [Region.Level.PROVINCE, Region.Level.REGENCY]},
+        verbose_name=_("region"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    monthly_amount = models.PositiveIntegerField(_("monthly minimum wage"))
+    source = models.CharField(_("source"), max_length=120, blank=True)
+
+    class Meta:
+        # Moved from payments (Info Peserta needs the floor too); the table keeps its name.
+        db_table = "payments_minimumwage"
+        ordering = ["region_id", "-valid_from"]
+        verbose_name = _("regional minimum wage")
+        verbose_name_plural = _("regional minimum wages")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "valid_from"], name="one_wage_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.valid_from}: {self.monthly_amount}"
+
+
 class Facility(models.Model):
     """FKTP: the primary-care facility a participant is assigned to."""
 
@@ -120,7 +148,10 @@ class Reason(models.TextChoices):
     DUKCAPIL_MISMATCH = "DUKCAPIL_MISMATCH", _("data differs from Dukcapil")
     DUPLICATE_NIK = "DUPLICATE_NIK", _("duplicate NIK")
     NIK_NOT_FOUND = "NIK_NOT_FOUND", _("NIK not found at Dukcapil")
-    NEWBORN_UNREGISTERED = "NEWBORN_UNREGISTERED", _("newborn without NIK")
+    NEWBORN_UNREGISTERED = "NEWBORN_UNREGISTERED", _("no NIK 3 months after birth")
+    NIK_MISSING = "NIK_MISSING", _("no NIK recorded")
+    AWAITING_FIRST_PAYMENT = "AWAITING_FIRST_PAYMENT", _("awaiting the first payment")
+    PPU_NOT_DEPENDANT = "PPU_NOT_DEPENDANT", _("not a PPU family member")
 
 
 class RegistryHold(models.TextChoices):
@@ -141,6 +172,14 @@ class Participant(models.Model):
         MALE = "L", _("male")
         FEMALE = "P", _("female")
 
+    class MaritalStatus(models.TextChoices):
+        """As Dukcapil records it (status perkawinan)."""
+
+        SINGLE = "BELUM_KAWIN", _("single")
+        MARRIED = "KAWIN", _("married")
+        DIVORCED = "CERAI_HIDUP", _("divorced")
+        WIDOWED = "CERAI_MATI", _("widowed")
+
     card_number = models.CharField(_("card number"), max_length=13, unique=True)
     # Null only for a newborn whose NIK Dukcapil has not issued yet.
     nik = models.CharField("NIK", max_length=16, null=True, blank=True)
@@ -148,6 +187,12 @@ class Participant(models.Model):
     birth_place = models.CharField(_("birth place"), max_length=60, blank=True)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    marital_status = models.CharField(
+        _("marital status"), max_length=12, choices=MaritalStatus.choices, blank=True
+    )
+    # A PPU child stays a dependant until 25 instead of 21 while in formal education
+    # (Perpres 82/2018 Pasal 4(2)); staff record it from the school's letter.
+    in_formal_education = models.BooleanField(_("in formal education"), default=False)
     phone = models.CharField(_("phone"), max_length=16, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 

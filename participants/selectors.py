@@ -1,51 +1,86 @@
 """Reads shared by pages, the API and the admin."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
 from core.models import User
 
-from .models import ContributionRate, EligibilityLookup, Participant, Segment, StatusChange
+from .contributions import FamilyCharges, RateBook, WageBook, family_charges, rate_book, wage_book
+from .models import EligibilityLookup, Participant, Segment, StatusChange
+from .status import PaymentUnit, StatusResult, derive_status
 
 
 @dataclass(frozen=True)
-class RateTable:
-    """The contribution rates in force on one day, loaded with one query."""
+class FamilyStatuses:
+    """Every member's status and the family's amounts, from one computation."""
 
-    by_segment_class: dict[tuple[str, int], ContributionRate]
-
-    def monthly_payable(self, participant: Participant) -> int:
-        """What the paying unit pays per month for this participant (0 when the state pays or
-        the rate depends on a salary not known here)."""
-        segment = participant.segment
-        if segment.is_state_paid:
-            return 0
-        rate = self.by_segment_class.get(
-            (segment.code, participant.care_class)
-        ) or self.by_segment_class.get((segment.code, 0))
-        if rate is None:
-            return 0
-        if rate.salary_percent is not None:
-            if not participant.salary:
-                return 0
-            base = min(participant.salary, rate.salary_ceiling or participant.salary)
-            return int(base * rate.salary_percent / 100)
-        if rate.participant_amount is not None:
-            return rate.participant_amount
-        return rate.monthly_amount or 0
+    charges: FamilyCharges
+    payment_unit: PaymentUnit
+    statuses: dict[int, StatusResult]
 
 
-def rate_table(*, on: date) -> RateTable:
-    chosen: dict[tuple[str, int], ContributionRate] = {}
-    # Newest first per (segment, class): the first one valid on `on` is in force.
-    for rate in ContributionRate.objects.filter(valid_from__lte=on).order_by(
-        "segment_id", "care_class", "-valid_from"
-    ):
-        chosen.setdefault((rate.segment_id, rate.care_class), rate)
-    return RateTable(chosen)
+def family_statuses(
+    *,
+    members: Sequence[tuple[Participant, str]],
+    on: date,
+    district_code: str,
+    virtual_account: str,
+    rates: RateBook | None = None,
+    wages: WageBook | None = None,
+) -> FamilyStatuses:
+    """Status of each member with the amounts of `contributions.family_charges`: Info Peserta,
+    the family API and the eligibility check all come here, so they cannot disagree."""
+    if wages is None:
+        # Only a PPU member needs the wage floor: other families save the query.
+        employer = any(p.segment.payer == Segment.Payer.EMPLOYER for p, _r in members)
+        wages = wage_book() if employer else WageBook({})
+    charges = family_charges(
+        members, on=on, rates=rates or rate_book(), wages=wages, district_code=district_code
+    )
+    unit = PaymentUnit(
+        monthly_amount=charges.va_monthly_amount,
+        virtual_account=virtual_account,
+        amount_due=charges.va_amount_due,
+    )
+    statuses = {
+        p.pk: derive_status(
+            p, on=on, payment_unit=unit, ppu_refusal=charges.ppu_refusals.get(p.pk, "")
+        )
+        for p, _relationship in members
+    }
+    return FamilyStatuses(charges, unit, statuses)
+
+
+def participant_status(*, participant: Participant, on: date) -> StatusResult:
+    """One participant's status with their family's facts (the eligibility check): a PPU
+    refusal counts, but a facility is not shown the family's amounts or virtual account. The
+    family is read through the membership relation, without importing `families`."""
+    rows = list(
+        live_participants()
+        .filter(
+            memberships__valid_to__isnull=True,
+            memberships__family__memberships__valid_to__isnull=True,
+            memberships__family__memberships__participant=participant,
+        )
+        .annotate(
+            relationship=F("memberships__relationship"),
+            district_code=F("memberships__family__district_id"),
+            virtual_account=F("memberships__family__virtual_account"),
+        )
+    )
+    if not rows:
+        return derive_status(participant, on=on)
+    family = family_statuses(
+        members=[(p, p.relationship) for p in rows],  # type: ignore[attr-defined]
+        on=on,
+        district_code=rows[0].district_code,  # type: ignore[attr-defined]
+        virtual_account=rows[0].virtual_account,  # type: ignore[attr-defined]
+    )
+    refusal = family.charges.ppu_refusals.get(participant.pk, "")
+    return derive_status(participant, on=on, ppu_refusal=refusal)
 
 
 def participant_base_queryset() -> QuerySet[Participant]:

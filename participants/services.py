@@ -30,6 +30,8 @@ CORRECTABLE_FIELDS = frozenset(
         "birth_place",
         "birth_date",
         "sex",
+        "marital_status",
+        "in_formal_education",
         "phone",
         "email",
         "segment",
@@ -312,7 +314,16 @@ def _record_payment_round(
 
 # What the registry is the source of truth for, plus the verification hold it leads to.
 REGISTRY_FACT_FIELDS = frozenset(
-    {"nik", "name", "birth_date", "sex", "date_of_death", "registry_hold", "hold_note"}
+    {
+        "nik",
+        "name",
+        "birth_date",
+        "sex",
+        "marital_status",
+        "date_of_death",
+        "registry_hold",
+        "hold_note",
+    }
 )
 # Cards issued by the portal itself (demo data uses 0001..., synthetic data 9...).
 ISSUED_CARD_PREFIX = "0002"

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
 from core.errors import DomainError
 from core.formatting import rupiah
+from participants.models import MinimumWage
 
 from .models import (
     Bill,
     BillLine,
-    MinimumWage,
     Payment,
     PaymentChannel,
     PaymentNotification,

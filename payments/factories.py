@@ -22,7 +22,7 @@ from participants.factories import FacilityFactory
 from participants.models import Facility, Participant, Segment
 from participants.status import month_index, month_start
 
-from .models import MinimumWage, PaymentChannel
+from .models import PaymentChannel
 from .services import sign
 
 
@@ -95,15 +95,24 @@ def signed(
 
 
 def ensure_minimum_wages() -> None:
-    """Transactional tests flush the table the migration filled: load it again."""
-    if MinimumWage.objects.exists():
-        return
+    """Transactional tests flush the table the migrations filled: load it again."""
     from importlib import import_module
 
-    from django.apps import apps
+    from participants.models import MinimumWage
 
-    migration = import_module("payments.migrations.0002_minimum_wages_and_staff_permissions")
-    migration.load_wages(apps, None)
+    if MinimumWage.objects.exists():
+        return
+    for module in (
+        "payments.migrations.0002_minimum_wages_and_staff_permissions",
+        "participants.migrations.0004_minimum_wages_2026",
+    ):
+        migration = import_module(module)
+        for code, amount, source in migration.WAGES:
+            MinimumWage.objects.update_or_create(
+                region_id=code,
+                valid_from=migration.VALID_FROM,
+                defaults={"monthly_amount": amount, "source": source},
+            )
 
 
 def bulk_families(

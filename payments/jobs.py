@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from core.models import JobRun
 from families.models import FamilyCard
+from participants.contributions import RateTable
 from participants.models import Cause
-from participants.selectors import RateTable
 from participants.services import participants_refresh_statuses
 from participants.status import month_index, month_start
 
@@ -204,7 +204,7 @@ def month_end_run(
 ) -> JobRun:
     """After `month` ended unpaid: members of families with an open bill for it become TIDAK
     AKTIF from the 1st of the next month, through the one status function (Perpres 64/2020
-    Pasal 42(2)). A family whose credit covers the bill is settled first, so it stays active.
+    Pasal 42(1)). A family whose credit covers the bill is settled first, so it stays active.
     `done` counts families, `changed` status changes."""
     month = month_of(month)
     on = on or timezone.localdate()

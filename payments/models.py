@@ -11,40 +11,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Region
 from families.models import FamilyCard
 from participants.models import Participant, Segment
 
 
-class MinimumWage(models.Model):
-    """Regional minimum wage (UMP for a province, UMK for a regency/city) with valid-from
-    dates: the floor of the PPU contribution base (Perpres 64/2020 Pasal 32). Data, not code."""
-
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        limit_choices_to={"level__in": [Region.Level.PROVINCE, Region.Level.REGENCY]},
-        verbose_name=_("region"),
-    )
-    valid_from = models.DateField(_("valid from"))
-    monthly_amount = models.PositiveIntegerField(_("monthly minimum wage"))
-    source = models.CharField(_("source"), max_length=120, blank=True)
-
-    class Meta:
-        ordering = ["region_id", "-valid_from"]
-        verbose_name = _("regional minimum wage")
-        verbose_name_plural = _("regional minimum wages")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "valid_from"], name="one_wage_per_start"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.region_id} {self.valid_from}: {self.monthly_amount}"
-
-
 class Bill(models.Model):
-    """What one paying unit owes for one month: a PBPU/BP family, a PPU worker's family (paid
-    by the employer), or a PBI family (paid by the state, settled when it is created)."""
+    """What one paying unit owes for one month: a family's PBPU/BP members, a PPU worker and
+    family (paid by the employer), or its PBI members (paid by the state, settled when it is
+    created). Each member is on the bill of their own segment's payer."""
 
     class Payer(models.TextChoices):
         FAMILY = "FAMILY", _("the family")
@@ -57,7 +31,7 @@ class Bill(models.Model):
         # Arrears beyond 24 months are not charged (Perpres 64/2020 Pasal 42(3)).
         WAIVED = "WAIVED", _("not charged")
 
-    # Indexed by the unique (family, month) key: no separate index to maintain per insert.
+    # Indexed by the unique (family, month, payer) key: no separate index per insert.
     family = models.ForeignKey(
         FamilyCard,
         on_delete=models.PROTECT,
@@ -96,7 +70,11 @@ class Bill(models.Model):
         verbose_name = _("bill")
         verbose_name_plural = _("bills")
         constraints = [
-            models.UniqueConstraint(fields=["family", "month"], name="one_bill_per_family_month"),
+            # One bill per paying unit and month: every member is billed by their own segment,
+            # so a family can have the family's, the employer's and the state's (DESIGN 4.3).
+            models.UniqueConstraint(
+                fields=["family", "month", "payer"], name="one_bill_per_family_month_payer"
+            ),
             models.CheckConstraint(condition=Q(month__day=1), name="bill_month_is_first_day"),
             models.CheckConstraint(
                 condition=Q(paid_amount__lte=F("amount")), name="bill_not_paid_beyond_amount"

@@ -9,17 +9,20 @@ from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from core.models import User
 from families.models import FamilyCard
 from families.selectors import current_memberships
-from participants.models import Participant, Segment
-from participants.status import (
-    PENALTY_MONTHS_CAP,
+from participants.contributions import (
+    ARREARS_MONTHS_CAP,
+    VA_PAYERS,
     arrears_months,
+    awaits_first_payment,
+    due_date,
+    is_billed,
     month_index,
     month_start,
-    penalty_amount,
 )
+from participants.models import Participant, Segment
+from participants.status import PENALTY_MONTHS_CAP, penalty_amount
 
 from .models import Bill, BillLine, Payment, PaymentNotification, Reactivation
-from .rules import ARREARS_CHARGED_CAP, due_date, is_covered
 
 
 def family_of_participant(*, participant: Participant) -> FamilyCard | None:
@@ -61,14 +64,15 @@ class BillStatement:
     arrears_months: int  # unpaid months before the current one, counted from the facts
     credit: int  # received and not yet allocated (partial payments)
     reactivation_pending: bool  # a settlement is being applied to the members
+    first_payment: bool = False  # a member is not covered until this payment (new, newborn)
 
     @property
     def arrears_counted(self) -> int:
-        return min(self.arrears_months, ARREARS_CHARGED_CAP)
+        return min(self.arrears_months, ARREARS_MONTHS_CAP)
 
     @property
     def arrears_not_charged(self) -> int:
-        return max(0, self.arrears_months - ARREARS_CHARGED_CAP)
+        return max(0, self.arrears_months - ARREARS_MONTHS_CAP)
 
     @property
     def total_due(self) -> int:
@@ -89,21 +93,24 @@ class BillStatement:
 
 def bill_statement(*, family: FamilyCard, on: date) -> BillStatement:
     """Reads only; the caller ensures the bills exist first (`family_bills_ensure`)."""
-    first_charged = month_start(month_index(on) - ARREARS_CHARGED_CAP)
+    first_charged = month_start(month_index(on) - ARREARS_MONTHS_CAP)
     last_charged = month_start(month_index(on))
     open_bills = list(
         bills_with_lines()
-        .filter(family=family, state=Bill.State.OPEN, month__lte=last_charged)
-        .exclude(payer=Bill.Payer.STATE)
-        .order_by("month")
+        .filter(family=family, state=Bill.State.OPEN, month__lte=last_charged, payer__in=VA_PAYERS)
+        .order_by("month", "payer")
     )
     charged = [b for b in open_bills if b.month >= first_charged]
-    latest = Bill.objects.filter(family=family).order_by("-month").values_list("payer", flat=True)
+    # Who the family's bills are for: the virtual account's payers first; STATE only when the
+    # state pays for everyone (a PBI family).
+    payers = set(Bill.objects.filter(family=family).values_list("payer", flat=True).distinct())
+    va_payers = [p for p in VA_PAYERS if p in payers]
     members = [
         m.participant
         for m in current_memberships().filter(family=family).select_related("participant__segment")
     ]
-    arrears = max((arrears_months(p, on=on) for p in members if is_covered(p, on=on)), default=0)
+    billed = [p for p in members if is_billed(p, on=on)]
+    arrears = max((arrears_months(p, on=on) for p in billed), default=0)
     credit = (
         Payment.objects.filter(family=family, allocated_amount__lt=F("amount")).aggregate(
             c=Sum(F("amount") - F("allocated_amount"))
@@ -113,7 +120,7 @@ def bill_statement(*, family: FamilyCard, on: date) -> BillStatement:
     return BillStatement(
         family=family,
         on=on,
-        payer=latest.first(),
+        payer=va_payers[0] if va_payers else (Bill.Payer.STATE if payers else None),
         open_bills=charged,
         not_charged_bills=len(open_bills) - len(charged),
         arrears_months=arrears,
@@ -121,14 +128,15 @@ def bill_statement(*, family: FamilyCard, on: date) -> BillStatement:
         reactivation_pending=Reactivation.objects.filter(
             family=family, state=Reactivation.State.PENDING
         ).exists(),
+        first_payment=any(awaits_first_payment(p) for p in billed),
     )
 
 
 @dataclass(frozen=True)
 class DendaQuote:
-    """Denda pelayanan for one inpatient stay (Perpres 64/2020 Pasal 42(5)): 5% of the
-    estimated INA-CBG cost x months in arrears (at most 12), at most Rp30.000.000, if the
-    stay starts within 45 days after reactivation."""
+    """Denda pelayanan for one inpatient stay starting within 45 days after reactivation
+    (Perpres 64/2020 Pasal 42(5)): 5% of the estimated INA-CBG cost x months in arrears (at
+    most 12), at most Rp30.000.000 (42(6)); for PPU the employer pays it (42(7))."""
 
     participant: Participant
     inacbg_cost: int
@@ -153,7 +161,7 @@ class DendaQuote:
 
     @property
     def paid_by_employer(self) -> bool:
-        # PPU: the employer pays the penalty (DESIGN.md 4.4).
+        # PPU: the employer pays the penalty (Perpres 64/2020 Pasal 42(7)).
         return self.participant.segment.payer == Segment.Payer.EMPLOYER
 
 

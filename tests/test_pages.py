@@ -45,7 +45,6 @@ def test_login_page_renders(client: Client) -> None:
         ("31740101018OOOO1", "NIK harus terdiri dari tepat 16 digit angka."),
         ("3174 01010180001", "NIK harus terdiri dari tepat 16 digit angka."),
         ("31740101018000011", "NIK harus terdiri dari tepat 16 digit angka."),
-        ("9999010101800001", "Kode wilayah NIK 999901 bukan kode kecamatan yang dikenal."),
         ("3174013501800001", "Tanggal lahir 35 pada NIK tidak mungkin"),
         ("3174013102800001", "Tanggal lahir 310280 pada NIK bukan tanggal yang valid."),
         ("3174010101800000", "Nomor urut NIK dimulai dari 0001."),

@@ -48,7 +48,10 @@ def ppu_family(*, salary: int, children: int = 1, district: str = "317401", spou
                 segment=segment,
                 care_class=1,
                 salary=pay,
-                birth_date=date(1980 + i * 3, 1, 1),
+                # Children young enough to be PPU family members (under 21).
+                birth_date=date(2008 + i, 1, 1)
+                if relationship == Relationship.CHILD
+                else date(1980 + i * 3, 1, 1),
                 paid_through=NOV,
             ),
             relationship=relationship,
@@ -105,10 +108,12 @@ def test_pbi_is_billed_to_the_state_and_settled_as_it_is_made():
     [
         # 5% of Rp9.500.000: 4% employer, 1% worker.
         (9_500_000, "317401", 380_000, 95_000),
-        # Below the UMP of DKI Jakarta (Rp5.396.761): the floor is the base.
-        (3_000_000, "317401", 215_870, 53_968),
-        # Below the UMK of Kabupaten Bogor (Rp4.877.211), not Jawa Barat's UMP.
-        (3_000_000, "320101", 195_088, 48_772),
+        # Below the 2026 UMP of DKI Jakarta (Rp5.729.876): the floor is the base;
+        # 4% = 229.195 (rounded down), 5% = 286.493, so the worker's 1% is 57.298.
+        (3_000_000, "317401", 229_195, 57_298),
+        # Below the 2026 UMK of Kabupaten Bogor (Rp5.161.769), not Jawa Barat's UMP:
+        # 4% = 206.470, 5% = 258.088, worker 51.618.
+        (3_000_000, "320101", 206_470, 51_618),
         # Above the ceiling: 5% of Rp12.000.000.
         (20_000_000, "317401", 480_000, 120_000),
     ],

@@ -520,9 +520,10 @@ def test_two_payments_for_the_same_members_in_one_batch_apply_in_order():
         ]
     )
 
-    # The first pays the arrears: active again today after 2 months, this month still due;
-    # the second, applied after it, pays this month (no change of status or reason).
-    assert counts == [2, 0]
+    # The first pays the arrears: active again today after 2 months, this month still due
+    # (PAYMENT_DUE, with the denda note beside it: issue 8 point 5); the second, applied
+    # after it, pays this month: AKTIF in the denda window (REACTIVATION_PENALTY).
+    assert counts == [2, 2]
     assert set(
         Participant.objects.filter(pk__in=ids).values_list(
             "paid_through", "reactivated_on", "reactivation_arrears_months", "status"

@@ -1,23 +1,33 @@
 """Property tests (hypothesis) of the arrears, denda pelayanan and contribution rules
 (Perpres 64/2020 Pasal 32, 34, 42). Pure functions: no database."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from families.models import FamilyCard, FamilyMembership, Relationship
-from participants.models import ContributionRate, Participant, Segment
-from participants.selectors import RateTable
-from participants.status import derive_status, month_index, month_start, penalty_amount
-from payments.rules import (
+from participants.contributions import (
+    RateTable,
     charged_months,
-    is_covered,
-    ppu_extra_member_flags,
+    is_billed,
+    month_index,
+    month_start,
+    ppu_places,
     ppu_shares,
-    self_paid_charge,
 )
-from payments.services.billing import bill_for_family
+from participants.models import ContributionRate, Participant, Segment
+from participants.status import derive_status, penalty_amount
+from payments.services.billing import bills_for_family
+
+
+def bill_for_family(**kwargs):
+    """The one bill these families get (a single segment)."""
+    made = bills_for_family(**kwargs)
+    assert len(made) == 1
+    return made[0]
+
 
 CEILING = 12_000_000
 days = st.dates(min_value=date(2014, 1, 1), max_value=date(2040, 12, 31))
@@ -90,9 +100,7 @@ RATES = RateTable(
 )
 
 
-def _family(
-    segment: Segment, care_class: int, relationships: list[Relationship], salary: int | None
-):
+def _family(segment: Segment, care_class: int, relationships: Sequence[str], salary: int | None):
     family = FamilyCard(pk=1, number="3174011503100001", virtual_account="8888811503100001")
     family.district_id = "317401"
     members = []
@@ -102,7 +110,8 @@ def _family(
             card_number=f"{i:013d}",
             nik=f"{i:016d}",
             name=f"P{i}",
-            birth_date=date(1980 + i, 1, 1),
+            # Children are young enough to be PPU family members (under 21 in 2026).
+            birth_date=date(2008 + i, 1, 1) if rel == Relationship.CHILD else date(1980 + i, 1, 1),
             sex="L",
             segment=segment,
             care_class=care_class,
@@ -146,8 +155,6 @@ def test_a_pbpu_family_pays_the_class_rate_per_member_class_3_with_the_state_sub
     if care_class == 3:
         # Rp42.000 per member in total, Rp35.000 of it from the family.
         assert bill.amount + bill.state_subsidy == 42_000 * size
-    charge = self_paid_charge(RATES.by_segment_class[("PBPU", 3)])
-    assert charge is not None and charge.amount == 35_000
 
 
 # --- PPU: 5% of the salary within the minimum wage and Rp12.000.000 ---------------------------
@@ -177,14 +184,20 @@ def test_ppu_base_is_the_salary_within_floor_and_ceiling_split_4_1_plus_1_per_ex
 def test_ppu_covers_worker_spouse_and_three_children_and_charges_1_percent_beyond(
     children: int, spouses: int, others: int
 ) -> None:
-    relationships = (
+    relationships: list[str] = (
         [Relationship.SPOUSE] * spouses + [Relationship.CHILD] * children + ["LAINNYA"] * others
     )
+    _family_card, members = _family(PPU, 1, [Relationship.HEAD, *relationships], 9_000_000)
 
-    flags = ppu_extra_member_flags(relationships)
+    places = ppu_places(
+        [(m.participant, m.relationship) for m in members[1:]], on=date(2026, 11, 1)
+    )
 
-    assert sum(flags) == max(0, spouses - 1) + max(0, children - 3) + others
-    covered_people = 1 + len(relationships) - sum(flags)
+    kinds = [places[m.participant.pk].kind for m in members[1:]]
+    # Perpres 82/2018 Pasal 4: the 4th child onward pays 1%; other relatives are refused.
+    assert kinds.count("EXTRA") == max(0, children - 3)
+    assert kinds.count("REFUSED") == max(0, spouses - 1) + others
+    covered_people = 1 + kinds.count("MEMBER")
     assert covered_people <= 5
 
 
@@ -251,4 +264,4 @@ def test_billed_members_are_those_the_status_function_does_not_end(
 
     reason = derive_status(p, on=on).reason
 
-    assert is_covered(p, on=on) == (reason not in {"DECEASED", "SEGMENT_ENDED", "PBI_DELISTED"})
+    assert is_billed(p, on=on) == (reason not in {"DECEASED", "SEGMENT_ENDED", "PBI_DELISTED"})

@@ -6,6 +6,7 @@ import pytest
 
 from participants.factories import ParticipantFactory
 from participants.models import CoverageEndReason, RegistryHold, Segment
+from participants.selectors import family_statuses
 from participants.status import (
     PaymentUnit,
     derive_status,
@@ -16,12 +17,19 @@ from participants.status import (
 
 pytestmark = pytest.mark.django_db
 
-UNIT = PaymentUnit(monthly_amount=35_000, virtual_account="8888801012000001")
+UNIT = PaymentUnit(monthly_amount=35_000, virtual_account="8888801012000001", amount_due=35_000)
 
 
 def status_of(p, on, unit=None):
     r = derive_status(p, on=on, payment_unit=unit)
     return r.status, r.reason
+
+
+def alone(p, on):
+    """The status of a one-member family, amounts from the one contribution function."""
+    return family_statuses(
+        members=[(p, "KEPALA")], on=on, district_code="317401", virtual_account=UNIT.virtual_account
+    ).statuses[p.pk]
 
 
 def test_paid_up_pbpu_is_active():
@@ -53,7 +61,7 @@ def test_payment_due_remedy_names_amount_va_and_the_10th():
 
 def test_arrears_of_three_months_amount_is_arrears_plus_current_month():
     p = ParticipantFactory(paid_through=date(2026, 7, 1))
-    r = derive_status(p, on=date(2026, 11, 21), payment_unit=UNIT)
+    r = alone(p, date(2026, 11, 21))
     assert (r.status, r.reason, r.arrears_months) == ("TIDAK_AKTIF", "ARREARS", 3)
     assert r.amount_due == 4 * 35_000
     assert "Rp140.000" in r.remedy and UNIT.virtual_account in r.remedy
@@ -63,16 +71,18 @@ def test_arrears_of_three_months_amount_is_arrears_plus_current_month():
 def test_arrears_charge_at_most_24_months_plus_current(months, charged):
     on = date(2026, 11, 21)
     p = ParticipantFactory(paid_through=month_start(month_index(on) - months - 1))
-    r = derive_status(p, on=on, payment_unit=UNIT)
+    r = alone(p, on)
     assert r.arrears_months == months
     assert r.amount_due == charged * 35_000
 
 
-def test_nothing_paid_since_coverage_start_counts_from_the_start():
+def test_a_registrant_who_never_paid_awaits_the_first_payment_without_arrears():
     p = ParticipantFactory(paid_through=None, coverage_start=date(2026, 9, 15))
-    r = derive_status(p, on=date(2026, 11, 2))
-    # September and October are unpaid; November is the current month.
-    assert (r.status, r.arrears_months) == ("TIDAK_AKTIF", 2)
+    r = alone(p, date(2026, 11, 2))
+    # Not covered before the first payment (DESIGN.md 4.4), so never in arrears; the first
+    # payment covers September to November (3 x Rp35.000).
+    assert (r.status, r.reason, r.arrears_months) == ("TIDAK_AKTIF", "AWAITING_FIRST_PAYMENT", 0)
+    assert r.amount_due == 105_000
 
 
 def test_pbi_never_has_arrears():
@@ -129,12 +139,15 @@ def test_registry_holds_suspend(hold):
     assert r.remedy
 
 
-def test_newborn_without_nik_is_suspended_with_the_28_day_deadline():
+def test_a_paid_newborn_without_nik_is_active_with_a_note_and_on_hold_after_3_months():
     born = date(2026, 11, 9)
     p = ParticipantFactory(nik=None, birth_date=born, coverage_start=born)
     r = derive_status(p, on=date(2026, 11, 21))
-    assert (r.status, r.reason) == ("PENANGGUHAN", "NEWBORN_UNREGISTERED")
-    assert "7 Desember 2026" in r.remedy
+    assert (r.status, r.reason) == ("AKTIF", "ACTIVE")
+    assert [n.code for n in r.notes] == ["NIK_NOT_ISSUED"]
+    assert "9 Februari 2027" in r.notes[0].text
+    later = derive_status(p, on=date(2027, 2, 9))
+    assert (later.status, later.reason) == ("PENANGGUHAN", "NEWBORN_UNREGISTERED")
 
 
 def test_reactivation_penalty_window_is_45_days():

@@ -1,7 +1,8 @@
 """The decrypted VClaim documents: `{"peserta": {...}}` and `{"faskes": [...]}`.
 
 Every value is a string or null, as VClaim clients expect. The status is the one of
-`participants.status.derive_status` on the tglSEP date, the same function as the portal's.
+`participants.selectors.participant_status` on the tglSEP date: the one status function, with
+the family's facts, exactly as the eligibility API answers.
 The code tables below are ours (documented in the README's integrator section): VClaim's own
 tables distinguish more cases than our data holds."""
 

@@ -5,7 +5,14 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.nik import make_nik, parse_nik, validate_kk_number, validate_nik_matches
+from core.nik import (
+    make_nik,
+    nik_region,
+    nik_region_warning,
+    parse_nik,
+    validate_kk_number,
+    validate_nik_matches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +44,6 @@ def test_women_add_40_to_the_day():
     [
         ("317401010180000", "nik_format", "16"),
         ("31740101018000a1", "nik_format", "16"),
-        ("9999010101800001", "nik_region", "999901"),
         ("3174013201800001", "nik_date", "32"),
         ("3174017201800001", "nik_date", "72"),
         ("3174010013800001", "nik_date", "00"),
@@ -77,3 +83,20 @@ def test_kk_number_checks_digits_and_region(kk, code):
         validate_kk_number(kk)
     assert exc.value.code == code
     validate_kk_number("3174011503100001")
+
+
+@pytest.mark.parametrize(
+    ("nik", "region", "warning"),
+    [
+        ("3174010101800001", "CURRENT", ""),
+        # Kota Jayapura was 94.71 before the 2022 Papua split (now 91.71): a lifelong NIK.
+        ("9471010101800001", "HISTORICAL", "9471"),
+        ("9999010101800001", "UNKNOWN", "999901"),
+    ],
+)
+def test_a_nik_is_lifelong_its_region_code_is_a_warning_for_staff_never_a_refusal(
+    nik, region, warning
+):
+    assert parse_nik(nik).district_code == nik[:6]  # accepted, whatever the region
+    assert nik_region(nik) == region
+    assert (warning in nik_region_warning(nik)) and bool(nik_region_warning(nik)) == bool(warning)

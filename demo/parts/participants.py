@@ -42,6 +42,12 @@ def create_family_people(
     for i, m in enumerate(family.members, start=1):
         user = demo_user(m.nik, role=User.Role.PARTICIPANT) if m.login and m.nik else None
         facts = {**family.family_facts, **m.facts}
+        # A member may have a segment of their own (a mixed-segment KK, DESIGN.md 4.3).
+        segment = segments[str(facts.pop("segment", family.segment))]
+        start = facts.pop("coverage_start", None) or (
+            m.birth if not m.has_nik else date(2018, 1, 1)
+        )
+        assert isinstance(start, date)
         people.append(
             Participant.objects.create(
                 card_number=card_number(family.key, i),
@@ -50,12 +56,12 @@ def create_family_people(
                 birth_place="Jakarta" if family.branch == "KC0901" else "Bogor",
                 birth_date=m.birth,
                 sex=m.sex,
-                segment=segments[family.segment],
+                segment=segment,
                 care_class=family.care_class,
                 fktp=facilities[family.fktp],
                 branch=branch,
                 user=user,
-                coverage_start=m.birth if not m.has_nik else date(2018, 1, 1),
+                coverage_start=start,
                 **facts,
             )
         )

@@ -29,6 +29,8 @@ class Person(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     address = models.TextField()
     religion = models.CharField(max_length=30, blank=True)
+    # Status perkawinan: BELUM_KAWIN, KAWIN, CERAI_HIDUP, CERAI_MATI (blank: not recorded).
+    marital_status = models.CharField(max_length=12, blank=True)
     is_alive = models.BooleanField(default=True)
     date_of_death = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -37,11 +39,11 @@ class Person(models.Model):
         ordering = ["nik"]
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="registry_person_sex"),
-            # A death date without the death flag (or the reverse) would give the sync two
-            # contradicting answers for "is this NIK deceased".
+            # A death date without the death flag would give the sync two contradicting
+            # answers for "is this NIK deceased". A death may be reported without a date
+            # (the portal then asks staff, DESIGN.md 4.8).
             models.CheckConstraint(
-                condition=Q(is_alive=True, date_of_death__isnull=True)
-                | Q(is_alive=False, date_of_death__isnull=False),
+                condition=Q(is_alive=True, date_of_death__isnull=True) | Q(is_alive=False),
                 name="registry_person_death_consistent",
             ),
         ]

@@ -94,19 +94,19 @@ def registry_upsert_person(
     address: str,
     is_alive: bool = True,
     date_of_death: dt.date | None = None,
+    marital_status: str = "",
 ) -> Person:
     _check_number(nik, label="NIK")
     _check_choice(sex, allowed=Sex.values, label="sex")
-    if is_alive == (date_of_death is not None):
-        raise RegistryError(
-            "invalid_death", "a date of death is required exactly when the person is not alive"
-        )
+    if is_alive and date_of_death is not None:
+        raise RegistryError("invalid_death", "a living person has no date of death")
     values: dict[str, object] = {
         "name": name,
         "birth_place": birth_place,
         "birth_date": birth_date,
         "sex": sex,
         "address": address,
+        "marital_status": marital_status,
         "is_alive": is_alive,
         "date_of_death": date_of_death,
     }
@@ -188,11 +188,12 @@ def registry_birth(
 
 
 @transaction.atomic
-def registry_death(*, nik: str, date: dt.date) -> Person:
-    """Mark the person deceased. The KK membership is kept: reissuing the KK is a separate
-    event (registry_split_kk / registry_move), as it is at Dukcapil."""
+def registry_death(*, nik: str, date: dt.date | None = None) -> Person:
+    """Mark the person deceased (`date` None: reported without a date). The KK membership
+    is kept: reissuing the KK is a separate event (registry_split_kk / registry_move), as it
+    is at Dukcapil."""
     person = _get_person(nik)
-    if date < person.birth_date:
+    if date is not None and date < person.birth_date:
         raise RegistryError("date_before_birth", f"NIK {nik} was born on {person.birth_date}")
     _save_if_changed(person, {"is_alive": False, "date_of_death": date})
     return person

@@ -78,6 +78,7 @@ def _person_json(person: Person) -> dict[str, Any]:
         "birth_date": person.birth_date.isoformat(),
         "sex": person.sex,
         "address": person.address,
+        "marital_status": person.marital_status,
         "is_alive": person.is_alive,
         "date_of_death": person.date_of_death.isoformat() if person.date_of_death else None,
         "kk_number": current.family_card.kk_number if current else None,

@@ -13,6 +13,11 @@ What accepting means per kind:
   from Info Peserta).
 - DUPLICATE_NIK: the record on the registry's KK keeps the NIK; the other record is retired
   and merged into it.
+- NIK_DECEASED without a date: refused until staff record the date of death from the death
+  certificate (the date decides coverage and bills); the next sync then closes the row.
+- ADDRESS: the family card's address becomes the registry's.
+- MARITAL_STATUS: our value becomes the registry's (normally applied by the sync itself).
+- NEWBORN_NIK: the baby gets the NIK and name, if the NIK fits the birth date and sex.
 Keeping ours needs a reason; for a death it undoes the death the sync applied. Either way the
 discrepancy is decided for good: later syncs never reopen it.
 """
@@ -30,7 +35,12 @@ from core.errors import DomainError, ValidationFailed
 from core.models import User
 from core.nik import validate_nik_matches
 from families.models import FamilyCard, Relationship
-from families.services import family_member_leave, family_member_move, family_member_register
+from families.services import (
+    family_address_set,
+    family_member_leave,
+    family_member_move,
+    family_member_register,
+)
 from participants.models import Cause, Participant
 from participants.services import (
     REASON_MAX_LENGTH,
@@ -121,6 +131,14 @@ def discrepancy_accept(
                 % {"kk": discrepancy.key},
                 code="REGISTRY_CHANGED",
             )
+    if kind == Kind.NIK_DECEASED and not discrepancy.registry_value:
+        raise DomainError(
+            _(
+                "Dukcapil reported the death without a date. Record the date of death from the "
+                "death certificate in the participant's data; the next sync closes this row."
+            ),
+            code="DEATH_DATE_MISSING",
+        )
     today = timezone.localdate()
     reason = f"Dukcapil: {discrepancy.get_kind_display()} accepted" + (f": {note}" if note else "")
     with transaction.atomic():
@@ -148,6 +166,15 @@ def discrepancy_accept(
                 changes["date_of_death"] = death
         elif kind == Kind.NIK_UNKNOWN:
             changes["nik"] = nik
+        elif kind == Kind.MARITAL_STATUS:
+            changes["marital_status"] = d.registry_value
+        elif kind == Kind.NEWBORN_NIK:
+            changes["nik"] = d.key
+            changes["name"] = str(d.detail.get("name") or p.name)[:120]
+        elif kind == Kind.ADDRESS and d.family is not None:
+            family_address_set(
+                family=d.family, address=d.registry_value, actor=actor, reason=reason
+            )
         elif kind == Kind.MOVED_KK:
             assert registry_card is not None
             relationship = d.detail.get("relationship") or Relationship.OTHER
@@ -187,8 +214,10 @@ def discrepancy_keep(*, discrepancy: Discrepancy, actor: User, reason: str) -> D
         if p is None:
             return d
         changes: dict[str, object] = {}
-        if d.kind == Kind.NIK_DECEASED and p.date_of_death == dt.date.fromisoformat(
-            d.registry_value
+        if (
+            d.kind == Kind.NIK_DECEASED
+            and d.registry_value
+            and p.date_of_death == dt.date.fromisoformat(d.registry_value)
         ):
             changes["date_of_death"] = None  # the death the sync applied is undone
         _apply(participant=p, changes=changes, actor=actor, reason=audit)

@@ -66,7 +66,7 @@ def test_sync_button_shows_penangguhan_with_reason_and_remedy(family_with_mismat
     assert "PENANGGUHAN" in page
     assert "nama di Dukcapil: NAMA DI DUKCAPIL" in page
     # The remedy (DESIGN.md 4.4): request a re-sync, or visit the branch with KK and KTP.
-    assert "KK dan KTP" in page
+    assert "KTP dan KK" in page
     assert "Terakhir dibandingkan dengan Dukcapil" in page
 
 

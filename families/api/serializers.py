@@ -40,11 +40,33 @@ class MemberSerializer(serializers.Serializer):
         return {"code": member.participant.fktp.code, "name": member.participant.fktp.name}
 
 
+class UnitSerializer(serializers.Serializer):
+    payer = serializers.CharField(help_text="FAMILY (to the VA), EMPLOYER (PPU) or STATE (PBI).")
+    segment = serializers.CharField(source="segment_id")
+    amount = MoneyField(help_text="This month, for the members this payer pays for.")
+    employer_share = MoneyField()
+    worker_share = MoneyField()
+    card_numbers = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_card_numbers(self, unit: Any) -> list[str]:
+        cards = self.context["cards"]
+        return [cards[line.participant_id] for line in unit.lines]
+
+
 class FamilySerializer(serializers.Serializer):
     kk_number = serializers.SerializerMethodField()
     address = serializers.CharField(source="family.address")
     virtual_account = serializers.CharField(source="family.virtual_account")
-    monthly_contribution = MoneyField(source="payment_unit.monthly_amount")
+    monthly_contribution = MoneyField(
+        source="payment_unit.monthly_amount",
+        help_text="This month, to the virtual account (the family's and the employer's bills).",
+    )
+    amount_due = MoneyField(
+        source="payment_unit.amount_due",
+        help_text="What a payment now must cover: unpaid months (at most 24) plus this month.",
+    )
+    contributions = serializers.SerializerMethodField()
     as_of = serializers.DateField(source="on")
     all_active = serializers.BooleanField()
     members = serializers.SerializerMethodField()
@@ -53,6 +75,12 @@ class FamilySerializer(serializers.Serializer):
     def get_kk_number(self, view: FamilyView) -> str:
         # The caller's own KK: a family member may see it in full.
         return view.family.number
+
+    @extend_schema_field(UnitSerializer(many=True))
+    def get_contributions(self, view: FamilyView) -> list[dict[str, Any]]:
+        cards = {m.participant.pk: m.participant.card_number for m in view.members}
+        units = [view.charges.this_month[p] for p in sorted(view.charges.this_month)]
+        return list(UnitSerializer(units, many=True, context={"cards": cards}).data)
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, view: FamilyView) -> list[dict[str, Any]]:

@@ -28,6 +28,15 @@ class MoneyField(serializers.Field):
         return {"amount": value, "formatted": rupiah(value)}
 
 
+class StatusNoteSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="ARREARS, AWAITING_FIRST_PAYMENT, REACTIVATION_PENALTY or NIK_NOT_ISSUED."
+    )
+    text = serializers.CharField()
+    amount = MoneyField(allow_null=True)
+    until = serializers.DateField(allow_null=True)
+
+
 class StatusSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
@@ -39,6 +48,9 @@ class StatusSerializer(serializers.Serializer):
     amount_due = MoneyField(allow_null=True)
     penalty_until = serializers.DateField(allow_null=True)
     penalty_months = serializers.IntegerField()
+    notes = StatusNoteSerializer(
+        many=True, help_text="Further facts that hold at the same time, with their amounts."
+    )
 
     def to_representation(self, instance: StatusResult) -> dict[str, Any]:
         return super().to_representation(instance)

@@ -22,8 +22,7 @@ from core.nik import validate_nik
 
 from ..eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from ..models import EligibilityLookup
-from ..selectors import participant_for_eligibility
-from ..status import derive_status
+from ..selectors import participant_for_eligibility, participant_status
 from .serializers import StatusSerializer
 
 
@@ -106,7 +105,7 @@ class EligibilityView(APIView):
             nik=params.get("nik"), card_number=params.get("card_number")
         )
         on = params.get("date") or timezone.localdate()
-        result = derive_status(participant, on=on) if participant else None
+        result = participant_status(participant=participant, on=on) if participant else None
         eligibility_lookup_record(
             account=account,
             channel=EligibilityLookup.Channel.API,

@@ -11,8 +11,8 @@ from datetime import date
 
 from django.db import migrations
 
-FROM_2025 = date(2025, 1, 1)
-WAGES_2025 = [
+FROM_2025 = VALID_FROM = date(2025, 1, 1)
+WAGES_2025 = WAGES = [
     ("31", 5_396_761, "UMP DKI Jakarta 2025"),
     ("32", 2_191_238, "UMP Jawa Barat 2025"),
     ("3201", 4_877_211, "UMK Kabupaten Bogor 2025 (Kepgub Jabar 561.7/Kep.798-Kesra/2024)"),

@@ -1,5 +1,5 @@
 """Writing made bills and their lines: one UNNEST insert each on PostgreSQL (bulk_create
-elsewhere). The (family, month) key is the bill's identity."""
+elsewhere). The (family, month, payer) key is the bill's identity."""
 
 from collections.abc import Iterable
 
@@ -61,14 +61,16 @@ def _insert_with_unnest(made: list[tuple[Bill, list[BillLine]]]) -> None:
         bill.created_at = now
     with connection.cursor() as cursor:
         cursor.execute(
-            _unnest_insert(Bill._meta.db_table, _BILL_COLUMNS, returning="id, family_id, month"),
+            _unnest_insert(
+                Bill._meta.db_table, _BILL_COLUMNS, returning="id, family_id, month, payer"
+            ),
             [[getattr(b, column) for b in bills] for column in _BILL_COLUMNS],
         )
-        # (family, month) is the bill's unique key: match the returned ids by it.
-        ids = {(family_id, month): pk for pk, family_id, month in cursor.fetchall()}
+        # (family, month, payer) is the bill's unique key: match the returned ids by it.
+        ids = {key[1:]: key[0] for key in cursor.fetchall()}
         lines = []
         for bill, bill_lines in made:
-            bill.pk = ids[(bill.family_id, bill.month)]
+            bill.pk = ids[(bill.family_id, bill.month, bill.payer)]
             bill._state.adding = False
             for line in bill_lines:
                 line.bill_id = bill.pk

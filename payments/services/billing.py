@@ -1,120 +1,41 @@
-"""Monthly bills: one per paying unit and month, made idempotent by the (family, month) key.
+"""Monthly bills: one per paying unit and month, made idempotent by the
+(family, month, payer) key.
 
 The billing job calls `bills_generate` (services.generation) for chunks of families; a
-settlement calls
-`family_bills_ensure` so that every unpaid month it charges has its bill, even a month the job
-never billed (a family registered mid-month, a job outage)."""
+settlement calls `family_bills_ensure` so that every unpaid month it charges has its bill,
+even a month the job never billed (a family registered mid-month, a job outage)."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from families.models import FamilyCard, FamilyMembership, Relationship
-from participants.models import ContributionRate, Participant, Segment
-from participants.selectors import RateTable
-from participants.status import month_index, month_start
-
-from ..models import Bill, BillLine, MinimumWage
-from ..rules import (
-    MemberCharge,
+from families.models import FamilyCard, FamilyMembership
+from participants.contributions import (
+    STATE,
+    VA_PAYERS,
+    MemberRow,
+    RateBook,
+    RateTable,
+    UnitMonth,
+    WageBook,
     charged_months,
     due_date,
-    first_unpaid_month,
-    is_billable,
-    ppu_extra_member_flags,
-    ppu_shares,
-    self_paid_charge,
-    state_paid_charge,
+    family_first_owed,
+    month_index,
+    month_start,
+    rate_book,
+    units_for_month,
+    wage_book,
 )
+from participants.models import Segment
+
+from ..models import Bill, BillLine
 from .bill_rows import bills_save
 
-_PAYER_BY_SEGMENT = {
-    Segment.Payer.STATE: Bill.Payer.STATE,
-    Segment.Payer.REGION: Bill.Payer.STATE,
-    Segment.Payer.EMPLOYER: Bill.Payer.EMPLOYER,
-    Segment.Payer.SELF: Bill.Payer.FAMILY,
-}
-_RELATIONSHIP_ORDER: dict[str, int] = {
-    Relationship.HEAD: 0,
-    Relationship.SPOUSE: 1,
-    Relationship.CHILD: 2,
-    Relationship.OTHER: 3,
-}
-
-
-@dataclass
-class RateBook:
-    """Every contribution rate, loaded once: the table in force for any month, no queries."""
-
-    rates: list[ContributionRate]
-    _tables: dict[int, RateTable] = field(default_factory=dict)
-
-    def table(self, month: date) -> RateTable:
-        key = month_index(month)
-        if key not in self._tables:
-            chosen: dict[tuple[str, int], ContributionRate] = {}
-            # Newest first per (segment, class): the first one valid in `month` is in force.
-            for rate in sorted(self.rates, key=lambda r: r.valid_from, reverse=True):
-                if rate.valid_from <= month:
-                    chosen.setdefault((rate.segment_id, rate.care_class), rate)
-            self._tables[key] = RateTable(chosen)
-        return self._tables[key]
-
-
-def rate_book() -> RateBook:
-    return RateBook(list(ContributionRate.objects.all()))
-
-
-def rate_for(table: RateTable, participant: "Participant | MemberFacts") -> ContributionRate | None:
-    return table.by_segment_class.get(
-        (participant.segment_id, participant.care_class)
-    ) or table.by_segment_class.get((participant.segment_id, 0))
-
-
-@dataclass
-class WageBook:
-    """Regional minimum wages, loaded once. Kemendagri codes nest (district "320101" lies in
-    regency "3201", in province "32"), so a family's district finds its UMK, else the UMP."""
-
-    by_region: dict[str, list[tuple[date, int]]]
-
-    def floor(self, district_code: str, month: date) -> int | None:
-        for code in (district_code[:4], district_code[:2]):
-            for valid_from, amount in self.by_region.get(code, ()):
-                if valid_from <= month:
-                    return amount
-        return None
-
-
-def wage_book() -> WageBook:
-    by_region: dict[str, list[tuple[date, int]]] = {}
-    for region_id, valid_from, amount in MinimumWage.objects.order_by(
-        "region_id", "-valid_from"
-    ).values_list("region_id", "valid_from", "monthly_amount"):
-        by_region.setdefault(region_id, []).append((valid_from, amount))
-    return WageBook(by_region)
-
-
-@dataclass(slots=True)
-class MemberFacts:
-    """The participant facts billing reads, with Participant's attribute names (the rules in
-    `payments.rules` take either). Plain rows, not model instances: a 100000-family billing
-    run reads 360000 of them."""
-
-    pk: int
-    segment: Segment
-    segment_id: str
-    care_class: int
-    salary: int | None
-    birth_date: date
-    coverage_start: date
-    coverage_end: date | None
-    date_of_death: date | None
-    paid_through: date | None
-    retired_at: datetime | None
+__all__ = ["RateBook", "WageBook", "rate_book", "wage_book"]
 
 
 @dataclass(slots=True)
@@ -124,7 +45,7 @@ class Member:
     pk: int
     relationship: str
     is_main: bool
-    participant: MemberFacts
+    participant: MemberRow
 
 
 def current_members(family_ids: Sequence[int]) -> dict[int, list[Member]]:
@@ -148,36 +69,56 @@ def current_members(family_ids: Sequence[int]) -> dict[int, list[Member]]:
             "participant__date_of_death",
             "participant__paid_through",
             "participant__retired_at",
+            "participant__marital_status",
+            "participant__in_formal_education",
         )
     )
     by_family: dict[int, list[Member]] = {}
     for row in rows:
         family_id, membership_id, relationship, is_main, pk, segment_id = row[:6]
-        care_class, salary, birth, start, end, death, paid_through, retired_at = row[6:]
-        participant = MemberFacts(
-            pk,
-            segments[segment_id],
-            segment_id,
-            care_class,
-            salary,
-            birth,
-            start,
-            end,
-            death,
-            paid_through,
-            retired_at,
-        )
+        participant = MemberRow(pk, segments[segment_id], segment_id, *row[6:])
         by_family.setdefault(family_id, []).append(
             Member(membership_id, relationship, is_main, participant)
         )
     return by_family
 
 
-def _member_order(m: Member | FamilyMembership) -> tuple[int, date, int]:
-    return (_RELATIONSHIP_ORDER.get(m.relationship, 9), m.participant.birth_date, m.pk or 0)
+def _pairs(members: Sequence[Member] | Sequence[FamilyMembership]) -> list:
+    return [(m.participant, m.relationship) for m in members]
 
 
-def bill_for_family(
+def _bill(
+    family_id: int, month: date, unit: UnitMonth, now: datetime | None
+) -> tuple[Bill, list[BillLine]]:
+    # PBI: the state pays the whole list every month; its bill is settled as it is made.
+    paid_now = unit.payer == STATE
+    bill = Bill(
+        family_id=family_id,
+        month=month,
+        payer=unit.payer,
+        segment_id=unit.segment_id,
+        amount=unit.amount,
+        state_subsidy=unit.state_subsidy,
+        employer_share=unit.employer_share,
+        worker_share=unit.worker_share,
+        due_date=due_date(month),
+        state=Bill.State.PAID if paid_now else Bill.State.OPEN,
+        paid_amount=unit.amount if paid_now else 0,
+        settled_at=(now or timezone.now()) if paid_now else None,
+    )
+    lines = [
+        BillLine(
+            participant_id=line.participant_id,
+            kind=line.kind,
+            amount=line.amount,
+            state_subsidy=line.state_subsidy,
+        )
+        for line in unit.lines
+    ]
+    return bill, lines
+
+
+def bills_for_family(
     *,
     family_id: int,
     members: Sequence[Member] | Sequence[FamilyMembership],
@@ -186,133 +127,98 @@ def bill_for_family(
     rates: RateTable,
     wage_floor: int | None,
     now: datetime | None = None,
-) -> tuple[Bill, list[BillLine]] | None:
-    """The bill of one family for one month (unsaved), or None when nobody is billed.
-
-    Who pays follows the main participant's segment (DESIGN.md 4.5: class and segment follow
-    the main participant). Members are billed while covered and alive (`rules.is_billable`)."""
-    if not members:
-        return None
-    main = next((m for m in members if m.is_main), members[0])
-    segment = main.participant.segment
-    payer = _PAYER_BY_SEGMENT[Segment.Payer(segment.payer)]
-    billable = sorted(
-        (m for m in members if is_billable(m.participant, on=on, month=month)), key=_member_order
-    )
-    if not billable:
-        return None
-    charges: list[tuple[Participant | MemberFacts, MemberCharge]] = []
-    employer_share = worker_share = 0
-    if payer == Bill.Payer.EMPLOYER:
-        worker = main.participant
-        if worker not in [m.participant for m in billable]:
-            return None  # PPU coverage of the family follows the worker's
-        rate = rate_for(rates, worker)
-        if rate is None or rate.salary_percent is None or not (worker.salary or wage_floor):
-            return None
-        others = [m for m in billable if m.participant.pk != worker.pk]
-        extra_flags = ppu_extra_member_flags([m.relationship for m in others])
-        shares = ppu_shares(
-            salary=worker.salary or 0,
-            floor=wage_floor,
-            ceiling=rate.salary_ceiling,
-            extra_members=sum(extra_flags),
-        )
-        per_extra = shares.extra_members // max(1, sum(extra_flags))
-        charges.append((worker, MemberCharge(shares.employer + shares.worker)))
-        for m, extra in zip(others, extra_flags, strict=True):
-            charges.append(
-                (m.participant, MemberCharge(per_extra, 0, "EXTRA") if extra else MemberCharge(0))
-            )
-        employer_share, worker_share = shares.employer, shares.worker_total
-    else:
-        price = state_paid_charge if payer == Bill.Payer.STATE else self_paid_charge
-        for m in billable:
-            charge = price(rate_for(rates, m.participant))
-            if charge is not None:
-                charges.append((m.participant, charge))
-    amount = sum(c.amount for _p, c in charges)
-    if amount <= 0:
-        return None
-    paid_now = payer == Bill.Payer.STATE
-    bill = Bill(
-        family_id=family_id,
-        month=month,
-        payer=payer,
-        segment_id=segment.code,
-        amount=amount,
-        state_subsidy=sum(c.state_subsidy for _p, c in charges),
-        employer_share=employer_share,
-        worker_share=worker_share,
-        due_date=due_date(month),
-        # PBI: the state pays the whole list every month; the bill is settled as it is made.
-        state=Bill.State.PAID if paid_now else Bill.State.OPEN,
-        paid_amount=amount if paid_now else 0,
-        settled_at=(now or timezone.now()) if paid_now else None,
-    )
-    lines = [
-        BillLine(participant_id=p.pk, kind=c.kind, amount=c.amount, state_subsidy=c.state_subsidy)
-        for p, c in charges
+    payers: Iterable[str] | None = None,
+) -> list[tuple[Bill, list[BillLine]]]:
+    """The bills of one family for one month (unsaved), one per payer: every member by their
+    own segment (`participants.contributions.units_for_month`, DESIGN.md 4.3)."""
+    units = units_for_month(_pairs(members), month=month, on=on, rates=rates, wage_floor=wage_floor)
+    wanted = set(payers) if payers is not None else None
+    return [
+        _bill(family_id, month, unit, now)
+        for payer, unit in sorted(units.items())
+        if wanted is None or payer in wanted
     ]
-    return bill, lines
 
 
 def family_first_unpaid(members: Sequence[Member], *, on: date) -> date | None:
-    """The first month some billable member of a self- or employer-paid family has not paid."""
-    months = [
-        first_unpaid_month(m.participant)
-        for m in members
-        if is_billable(m.participant, on=on, month=first_unpaid_month(m.participant))
-    ]
-    return min(months) if months else None
+    """The first month some member paid through the virtual account has not paid."""
+    return family_first_owed(_pairs(members), on=on)
 
 
 def family_bills_ensure(
     *, family: FamilyCard, on: date, members: Sequence[Member] | None = None
 ) -> list[Bill]:
-    """Create the missing bills of the months a reactivation charges today: the arrears (at
-    most 24 months) and the current month. Returns the bills it created.
-
-    Arrears are charged for the members billable today, so the total matches the amount
-    Info Peserta shows (assumption: no arrears are collected for a member who has died or
-    left coverage since). Months already billed are left as they are."""
+    """Make the bills of the months a payment now charges true to today's facts: the arrears
+    (at most 24 months) and the current month, for every payer the virtual account pays.
+    Missing bills are created; an unpaid bill whose members or amounts changed since it was
+    made (a newborn registered, a member who died) is priced again, so the bill always equals
+    what Info Peserta shows (`participants.contributions.family_charges`). Returns the bills
+    it created or changed."""
     if members is None:
         members = current_members([family.pk]).get(family.pk, [])
     if not members:
-        return []
-    main = next((m for m in members if m.is_main), members[0])
-    if main.participant.segment.is_state_paid:
         return []
     first = family_first_unpaid(members, on=on)
     if first is None:
         return []
     months = charged_months(first_unpaid=first, on=on)
     if not months:
-        return []
-    billed = set(
-        Bill.objects.filter(family=family, month__gte=months[0], month__lte=months[-1]).values_list(
-            "month", flat=True
-        )
-    )
-    missing = [m for m in months if m not in billed]
-    if not missing:
-        return []
+        return []  # paid ahead
+    existing = {
+        (b.month, b.payer): b
+        for b in Bill.objects.filter(
+            family=family, month__gte=months[0], month__lte=months[-1], payer__in=VA_PAYERS
+        ).prefetch_related("lines")
+    }
     rates, wages = rate_book(), wage_book()
     now = timezone.now()
-    made = []
-    for month in missing:
-        bill = bill_for_family(
-            family_id=family.pk,
-            members=members,
-            month=month,
-            on=on,
-            rates=rates.table(month),
-            wage_floor=wages.floor(family.district_id, month),
-            now=now,
-        )
-        if bill is not None:
-            made.append(bill)
-    return bills_save(made)
+    made: list[tuple[Bill, list[BillLine]]] = []
+    repriced: list[Bill] = []
+    for month in months:
+        expected = {
+            bill.payer: (bill, lines)
+            for bill, lines in bills_for_family(
+                family_id=family.pk,
+                members=members,
+                month=month,
+                on=on,
+                rates=rates.table(month),
+                wage_floor=wages.floor(family.district_id, month),
+                now=now,
+                payers=VA_PAYERS,
+            )
+        }
+        for payer in VA_PAYERS:
+            old = existing.get((month, payer))
+            new = expected.get(payer)
+            if old is None:
+                if new is not None:
+                    made.append(new)
+            elif old.state == Bill.State.OPEN and old.paid_amount == 0 and _reprice(old, new):
+                repriced.append(old)
+    return bills_save(made) + repriced
+
+
+def _line_key(lines: Iterable[BillLine]) -> list[tuple[int, str, int, int]]:
+    return sorted((ln.participant_id, ln.kind, ln.amount, ln.state_subsidy) for ln in lines)
+
+
+def _reprice(old: Bill, new: tuple[Bill, list[BillLine]] | None) -> bool:
+    """Bring an unpaid bill to what today's facts charge; False if it already is."""
+    if new is None:
+        old.delete()  # nobody is charged for it any more (a member died, left or was paid)
+        return True
+    bill, lines = new
+    if old.amount == bill.amount and _line_key(old.lines.all()) == _line_key(lines):
+        return False
+    for field in ("segment_id", "amount", "state_subsidy", "employer_share", "worker_share"):
+        setattr(old, field, getattr(bill, field))
+    old.save(update_fields=["segment", "amount", "state_subsidy", "employer_share", "worker_share"])
+    old.lines.all().delete()
+    for line in lines:
+        line.bill = old
+    BillLine.objects.bulk_create(lines)
+    return True
 
 
 def month_of(value: date) -> date:
@@ -321,8 +227,8 @@ def month_of(value: date) -> date:
 
 def family_bills_prepare(*, family: FamilyCard, on: date) -> None:
     """Before a page or the API reads a family's bills: create the missing ones. Two requests
-    racing to create the same bill: the loser's insert fails on the unique (family, month) key,
-    and it reads what the winner made."""
+    racing to create the same bill: the loser's insert fails on the unique (family, month,
+    payer) key, and it reads what the winner made."""
     try:
         with transaction.atomic():
             family_bills_ensure(family=family, on=on)

@@ -10,11 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from families.models import FamilyCard
-from participants.selectors import RateTable
+from participants.contributions import RateTable
 
 from ..models import Bill, Payment
 from .bill_rows import bills_save
-from .billing import WageBook, bill_for_family, current_members
+from .billing import WageBook, bills_for_family, current_members
 from .settlement import family_settle_credit
 
 
@@ -26,36 +26,39 @@ def bills_generate(
     rates: RateTable,
     wages: WageBook,
 ) -> int:
-    """Bills for `month` of the given families that have none yet; returns how many were made.
+    """Bills for `month` of the given families that have none yet, one per payer; returns how
+    many were made.
 
-    One transaction. The unique (family, month) key makes a repeated or concurrent run create
-    nothing twice: a conflicting insert rolls the chunk back and the caller runs it again.
-    Members are billed as they stand on `on`; a family holding credit (a prepayment) has the
-    new bill settled at once, as of `on`."""
+    One transaction. The unique (family, month, payer) key makes a repeated or concurrent run
+    create nothing twice: a conflicting insert rolls the chunk back and the caller runs it
+    again. Members are billed as they stand on `on`; a family holding credit (a prepayment)
+    has the new bill settled at once, as of `on`."""
     with transaction.atomic():
         existing = set(
             Bill.objects.filter(month=month, family_id__in=family_ids).values_list(
-                "family_id", flat=True
+                "family_id", "payer"
             )
         )
-        todo = [i for i in family_ids if i not in existing]
-        if not todo:
-            return 0
+        # Each payer's bill is made once: a family whose family bill a page already created
+        # still gets its employer's or the state's.
+        todo = list(family_ids)
         now = timezone.now()
         districts = dict(FamilyCard.objects.filter(pk__in=todo).values_list("pk", "district_id"))
         made = []
         for family_id, members in current_members(todo).items():
-            bill = bill_for_family(
-                family_id=family_id,
-                members=members,
-                month=month,
-                on=on,
-                rates=rates,
-                wage_floor=wages.floor(districts[family_id], month),
-                now=now,
-            )
-            if bill is not None:
-                made.append(bill)
+            made += [
+                (bill, lines)
+                for bill, lines in bills_for_family(
+                    family_id=family_id,
+                    members=members,
+                    month=month,
+                    on=on,
+                    rates=rates,
+                    wage_floor=wages.floor(districts[family_id], month),
+                    now=now,
+                )
+                if (family_id, bill.payer) not in existing
+            ]
         bills = bills_save(made)
         with_credit = (
             Payment.objects.filter(

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from core.enqueue import enqueue_on_commit
 from families.models import FamilyCard
-from participants.status import month_index, month_start
+from participants.contributions import ARREARS_MONTHS_CAP, VA_PAYERS, month_index, month_start
 
 from ..models import Bill, Payment, Reactivation
-from ..rules import ARREARS_CHARGED_CAP, arrears_months_between
 from .billing import current_members, family_bills_ensure, family_first_unpaid
 
 
@@ -36,7 +35,7 @@ class Settlement:
 
 def _charged_window(on: date) -> tuple[date, date]:
     current = month_index(on)
-    return month_start(current - ARREARS_CHARGED_CAP), month_start(current)
+    return month_start(current - ARREARS_MONTHS_CAP), month_start(current)
 
 
 def family_settle(*, family: FamilyCard, on: date, payment: Payment) -> Settlement:
@@ -48,9 +47,9 @@ def family_settle(*, family: FamilyCard, on: date, payment: Payment) -> Settleme
     family_bills_ensure(family=family, members=members, on=on)
     first_month, last_month = _charged_window(on)
     open_bills = list(
-        Bill.objects.filter(family=family, state=Bill.State.OPEN, month__lte=last_month)
-        .exclude(payer=Bill.Payer.STATE)
-        .order_by("month")
+        Bill.objects.filter(
+            family=family, state=Bill.State.OPEN, month__lte=last_month, payer__in=VA_PAYERS
+        ).order_by("month")
     )
     charged = [b for b in open_bills if b.month >= first_month]
     older = [b for b in open_bills if b.month < first_month]
@@ -66,7 +65,7 @@ def family_settle(*, family: FamilyCard, on: date, payment: Payment) -> Settleme
 
     now = timezone.now()
     first_unpaid = family_first_unpaid(members, on=on)
-    arrears = arrears_months_between(first_unpaid=first_unpaid, on=on) if first_unpaid else 0
+    arrears = max(0, month_index(on) - month_index(first_unpaid)) if first_unpaid else 0
     reactivation = Reactivation.objects.create(
         family=family,
         payment=payment,

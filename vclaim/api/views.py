@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from core.nik import validate_nik
 from participants.eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from participants.models import EligibilityLookup
-from participants.status import derive_status
+from participants.selectors import participant_status
 
 from ..documents import faskes_document, peserta_document
 from ..models import FacilityCredential
@@ -156,7 +156,7 @@ def _peserta(request: HttpRequest, caller: Caller, *, by: str, number: str, day:
         participant_for_lookup(nik=number) if by_nik else participant_for_lookup(card_number=number)
     )
     participant = match.participant if match else None
-    result = derive_status(participant, on=service_date) if participant else None
+    result = participant_status(participant=participant, on=service_date) if participant else None
     eligibility_lookup_record(
         account=account,
         channel=EligibilityLookup.Channel.VCLAIM,

@@ -97,6 +97,7 @@ def test_person_found(client, family):
         "birth_date": "1987-07-21",
         "sex": "P",
         "address": "Jl. Merdeka 1",
+        "marital_status": "",
         "is_alive": True,
         "date_of_death": None,
         "kk_number": KK_A,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from families.models import FamilyCard, FamilyMembership
+from families.services import family_main_after_death
 from participants.models import Cause, Participant
 from participants.services import RegistryFactChange, participants_apply_registry_facts
 
@@ -35,6 +36,7 @@ class _Membership(TypedDict, total=False):
     participant_id: int
     family_id: int
     family__number: str
+    family__address: str
     participant__nik: str | None
 
 
@@ -105,7 +107,7 @@ def reconcile(
         participants=participants, open_rows=open_rows, states=states, facts=facts.add
     )
     if facts.changes:
-        participants_apply_registry_facts(
+        touched = participants_apply_registry_facts(
             changes=[
                 RegistryFactChange(
                     participant_id=pid, changes=changes, reason="; ".join(facts.reasons[pid])
@@ -115,6 +117,12 @@ def reconcile(
             ],
             cause=Cause.DUKCAPIL_SYNC,
         )
+        # DESIGN.md 4.5: a dead main participant hands the family to the next by priority.
+        for p in touched:
+            if p.date_of_death and facts.changes.get(p.pk, {}).get("date_of_death"):
+                family_main_after_death(
+                    participant=p, on=p.date_of_death, actor=None, reason="Dukcapil sync: death"
+                )
     record_states(run=run, participant_ids=list(by_id), states=states, hold_set=hold_set, now=now)
     if checks.problems:
         SyncRecordError.objects.bulk_create(
@@ -132,7 +140,9 @@ def _family_memberships(family_ids: list[int]) -> list[_Membership]:
         _Membership(**row)  # type: ignore[typeddict-item]
         for row in FamilyMembership.objects.filter(
             family_id__in=family_ids, valid_to__isnull=True
-        ).values("participant_id", "family_id", "family__number", "participant__nik")
+        ).values(
+            "participant_id", "family_id", "family__number", "family__address", "participant__nik"
+        )
     ]
 
 
@@ -148,7 +158,7 @@ def _our_members(
             (m["participant_id"], _Membership(**m))  # type: ignore[typeddict-item]
             for m in FamilyMembership.objects.filter(
                 participant_id__in=missing, valid_to__isnull=True
-            ).values("participant_id", "family_id", "family__number")
+            ).values("participant_id", "family_id", "family__number", "family__address")
         )
     return [
         OurMember(
@@ -160,6 +170,8 @@ def _our_members(
             date_of_death=p.date_of_death,
             family_id=memberships.get(p.pk, {}).get("family_id"),
             kk_number=memberships.get(p.pk, {}).get("family__number"),
+            address=memberships.get(p.pk, {}).get("family__address") or "",
+            marital_status=p.marital_status,
         )
         for p in participants
     ]

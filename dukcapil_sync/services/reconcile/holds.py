@@ -28,6 +28,12 @@ def _hold_note(rows: list[Discrepancy]) -> str:
                 parts.append(_("birth date at Dukcapil: %(v)s") % {"v": row.registry_value})
             elif row.kind == Kind.SEX:
                 parts.append(_("sex at Dukcapil: %(v)s") % {"v": row.registry_value})
+            elif row.kind == Kind.ADDRESS:
+                parts.append(_("address at Dukcapil: %(v)s") % {"v": row.registry_value})
+            elif row.kind == Kind.NEWBORN_NIK:
+                parts.append(
+                    _("the NIK Dukcapil issued (%(nik)s) does not fit this baby") % {"nik": row.key}
+                )
             elif row.kind == Kind.MOVED_KK:
                 parts.append(_("listed on another KK at Dukcapil: %(v)s") % {"v": row.key})
             elif row.kind == Kind.DUPLICATE_NIK:
