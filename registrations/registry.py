@@ -36,10 +36,7 @@ def _client() -> RegistryClient:
 
 def _unavailable(exc: RegistryError) -> RegistryUnavailableError:
     return RegistryUnavailableError(
-        _(
-            "Dukcapil cannot be reached right now; your draft is kept. Try again in a few "
-            "minutes."
-        )
+        _("Dukcapil cannot be reached right now; your draft is kept. Try again in a few minutes.")
     )
 
 

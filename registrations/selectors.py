@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from core.models import Region, User
+from participants.contributions import MemberRow, family_charges, rate_book, wage_book
 from participants.models import Facility, Participant, Segment
-from participants.selectors import rate_table
 
 from .models import Registration
 
@@ -27,10 +27,45 @@ def facilities_near(*, district: Region) -> QuerySet[Facility]:
     )
 
 
-def member_monthly_amount(*, segment_code: str, care_class: int, on: date) -> int:
-    """What a member of this segment and class pays per month (the rates table's one rule)."""
-    member = Participant(segment=Segment.objects.get(pk=segment_code), care_class=care_class)
-    return rate_table(on=on).monthly_payable(member)
+def family_monthly_quote(
+    *,
+    members: list[tuple[date, str]],
+    segment_code: str,
+    care_class: int,
+    district_code: str,
+    on: date,
+) -> tuple[int, int]:
+    """(per member, family total) per month for a family not registered yet: the draft's
+    members as the contribution rules read them, through the one amount function."""
+    segment = Segment.objects.get(pk=segment_code)
+    rows = [
+        (
+            MemberRow(
+                pk=index + 1,
+                segment=segment,
+                segment_id=segment.pk,
+                care_class=care_class,
+                salary=None,
+                birth_date=birth_date,
+                coverage_start=on,
+                coverage_end=None,
+                date_of_death=None,
+                paid_through=None,
+                retired_at=None,
+                marital_status="",
+                in_formal_education=False,
+            ),
+            relationship,
+        )
+        for index, (birth_date, relationship) in enumerate(members)
+    ]
+    if not rows:
+        return 0, 0
+    charges = family_charges(
+        rows, on=on, rates=rate_book(), wages=wage_book(), district_code=district_code
+    )
+    total = charges.va_monthly_amount
+    return total // len(rows), total
 
 
 def registration_is_paid(*, registration: Registration) -> bool:

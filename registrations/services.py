@@ -31,7 +31,7 @@ from payments.services.billing import family_bills_prepare
 from . import notify
 from .models import Registration
 from .registry import family_pull
-from .selectors import facilities_near, member_monthly_amount, registration_is_paid
+from .selectors import facilities_near, family_monthly_quote, registration_is_paid
 
 Step = Registration.Step
 STEP_ORDER = [s.value for s in Step]
@@ -461,20 +461,24 @@ def first_payment_amount(family: FamilyCard, *, on: date) -> int:
 
 def registrations_expire_drafts(*, now: datetime) -> int:
     """Mark drafts past their deadline EXPIRED (idempotent: a conditional UPDATE)."""
-    return Registration.objects.filter(
-        state=Registration.State.DRAFT, expires_at__lte=now
-    ).update(state=Registration.State.EXPIRED)
+    return Registration.objects.filter(state=Registration.State.DRAFT, expires_at__lte=now).update(
+        state=Registration.State.EXPIRED
+    )
 
 
 def class_quote(*, registration: Registration, care_class: int, on: date) -> dict[str, Any]:
     """Iuran per member and the family total for a class, as the user chooses it."""
-    per_member = member_monthly_amount(
-        segment_code=NEW_FAMILY_SEGMENT, care_class=care_class, on=on
+    members = required_members(registration)
+    per_member, total = family_monthly_quote(
+        members=[(date.fromisoformat(m["birth_date"]), m["relationship"]) for m in members],
+        segment_code=NEW_FAMILY_SEGMENT,
+        care_class=care_class,
+        district_code=registration.data.get("kk", {}).get("district_code", ""),
+        on=on,
     )
-    count = len(required_members(registration))
     return {
         "care_class": care_class,
         "per_member": per_member,
-        "members": count,
-        "total": per_member * count,
+        "members": len(members),
+        "total": total,
     }

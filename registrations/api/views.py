@@ -177,8 +177,6 @@ SubmitView = _step_view(
 PaymentRestartView = _step_view(
     "payment_restart",
     serializers.Serializer,
-    lambda rq, r, d: services.registration_payment_restart(
-        registration=r, on=timezone.localdate()
-    ),
+    lambda rq, r, d: services.registration_payment_restart(registration=r, on=timezone.localdate()),
     "The first VA expired unpaid: issue a new one (valid another 30 days).",
 )
