@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from core.factories import BranchOfficeFactory, region
-from dukcapil_sync.tests.conftest import (  # noqa: F401 (fixtures)
-    Registry,
-    new_nik,
-    registry,
-    registry_process,
-)
+from dukcapil_sync.tests import conftest as sync_fixtures
+from dukcapil_sync.tests.conftest import Registry, new_nik
 from participants.factories import FacilityFactory
 from participants.models import Facility
+
+# The sync tests' registry process and its per-test reset, shared here.
+registry_process = sync_fixtures.registry_process
+registry = sync_fixtures.registry
 
 _kk_serials = itertools.count(1)
 
