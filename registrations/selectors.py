@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 
 from core.models import Region, User
 from participants.contributions import MemberRow, family_charges, rate_book, wage_book
@@ -81,6 +82,8 @@ def registration_is_paid(*, registration: Registration) -> bool:
 
 def registration_public_state(*, registration: Registration, on: date) -> str:
     """DRAFT, EXPIRED, AWAITING_PAYMENT, PAYMENT_EXPIRED (start the payment again), PAID."""
+    if registration.state == Registration.State.DRAFT and registration.expires_at <= timezone.now():
+        return Registration.State.EXPIRED
     if registration.state != Registration.State.AWAITING_PAYMENT:
         return registration.state
     if registration_is_paid(registration=registration):

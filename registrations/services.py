@@ -61,10 +61,10 @@ def _touch(registration: Registration, *, step: str) -> None:
 def _locked_draft(registration: Registration, *, at_least: str) -> Registration:
     """The draft, locked, checked to be open and to have reached `at_least`."""
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    if locked.state == Registration.State.DRAFT and locked.expires_at <= _now():
-        Registration.objects.filter(pk=locked.pk).update(state=Registration.State.EXPIRED)
-        locked.state = Registration.State.EXPIRED
-    if locked.state == Registration.State.EXPIRED:
+    # Past its deadline a draft is expired even before the sweep marks it.
+    if locked.state == Registration.State.EXPIRED or (
+        locked.state == Registration.State.DRAFT and locked.expires_at <= _now()
+    ):
         raise DraftExpired(
             _("This registration draft has expired. Start a new registration."),
         )
