@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("dukcapil_sync.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
+    path("", include("registrations.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:

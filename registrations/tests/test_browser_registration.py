@@ -1,0 +1,108 @@
+"""End-to-end at phone width: a family registers by KK in a real browser (Playwright driving
+Debian's Chromium), reads the code from the outbox, sees the VA, pays, and is AKTIF."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from django.core import mail
+
+from families.models import FamilyCard
+from participants.models import Participant
+from payments.factories import PaymentChannelFactory, notification_body, signed
+from payments.models import Reactivation
+from payments.tasks import reactivate
+from tests.screenshots import screenshots_dir
+from tests.test_browser import PHONE, browser, new_page  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:  # noqa: F811
+    page = new_page(browser, PHONE)
+    yield page
+    page.context.close()
+
+
+def next_step(page: Any) -> None:
+    with page.expect_navigation():
+        page.click("[data-testid=next]")
+
+
+def test_a_family_registers_at_phone_width_pays_and_is_aktif(
+    live_server, phone: Any, new_family, place
+) -> None:
+    site = live_server.url
+    page = phone
+    page.goto(f"{site}/pendaftaran/")
+    with page.expect_navigation():
+        page.click("[data-testid=start]")
+    draft_url = page.url
+
+    page.check("[data-testid=accept-terms]")
+    next_step(page)
+    page.fill("[data-testid=kk-number]", new_family.kk_number)
+    next_step(page)
+
+    # The KK's members come from the registry; leaving one out is refused with who and why.
+    members = page.locator("[data-testid=member]")
+    assert members.count() == 3
+    assert "BUDI SANTOSO" in members.nth(0).inner_text()
+    members.nth(2).locator("[data-testid=include]").uncheck()
+    next_step(page)
+    assert "RAKA PUTRA" in page.locator("[data-testid=error]").inner_text()
+    assert not FamilyCard.objects.exists()
+
+    # Leave and come back: the draft resumes at the same step.
+    page.goto(f"{site}/pendaftaran/")
+    with page.expect_navigation():
+        page.click("[data-testid=resume]")
+    assert page.url == draft_url
+    assert page.locator("[data-testid=member]").count() == 3
+    next_step(page)
+
+    # Class: the iuran per member and the family total for each class.
+    assert page.locator("[data-testid=total-2]").inner_text() == "Rp300.000"
+    assert page.locator("[data-testid=total-3]").inner_text() == "Rp105.000"
+    page.check("[data-testid=class-2]")
+    next_step(page)
+    page.fill("[data-testid=email]", "siti@contoh.id")
+    next_step(page)
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert code is not None and mail.outbox[-1].to == ["siti@contoh.id"]
+    page.fill("[data-testid=code]", code.group(1))
+    next_step(page)
+    page.check("[data-testid=consent]")
+    next_step(page)
+
+    # The first payment's VA is shown (and e-mailed), valid 30 days.
+    family = FamilyCard.objects.get(number=new_family.kk_number)
+    assert page.locator("[data-testid=va]").inner_text() == family.virtual_account
+    assert page.locator("[data-testid=amount]").inner_text() == "Rp300.000"
+    assert family.virtual_account in mail.outbox[-1].body
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page scrolls sideways at phone width"
+    page.screenshot(path=str(screenshots_dir() / "pendaftaran-va.png"), full_page=True)
+
+    # The bank's signed notification of the first payment.
+    channel = PaymentChannelFactory(code="BANK_UJI")
+    message = signed(
+        channel, notification_body(virtual_account=family.virtual_account, amount=300_000)
+    )
+    answer = requests.post(
+        f"{site}/api/v1/payments/notifications/",
+        data=message.body,
+        headers={"Content-Type": "application/json", **message.headers},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    reactivate(Reactivation.objects.get(family=family).pk)
+
+    page.reload()
+    assert page.locator("[data-testid=state]").get_attribute("data-state") == "PAID"
+    assert set(
+        Participant.objects.filter(memberships__family=family).values_list("status", flat=True)
+    ) == {"AKTIF"}
