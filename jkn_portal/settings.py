@@ -328,6 +328,9 @@ VA_PREFIX = env_str("VA_PREFIX", "88888")
 REGISTRATION_DRAFT_HOURS = env_int("REGISTRATION_DRAFT_HOURS", 24, minimum=1)
 # Assumption (DESIGN 4.4): the first payment's VA stays valid 30 days.
 REGISTRATION_VA_VALID_DAYS = env_int("REGISTRATION_VA_VALID_DAYS", 30, minimum=1)
+# Perpres 82/2018 Pasal 16: a newborn is registered within 28 days of birth (BBL); until then
+# a baby may be registered with the birth-certificate number before a NIK exists.
+REGISTRATION_NEWBORN_DAYS = env_int("REGISTRATION_NEWBORN_DAYS", 28, minimum=1)
 REGISTRATION_CODE_MINUTES = env_int("REGISTRATION_CODE_MINUTES", 10, minimum=1)
 REGISTRATION_CODE_ATTEMPTS = env_int("REGISTRATION_CODE_ATTEMPTS", 5, minimum=1)
 REGISTRATION_CODE_RESEND_SECONDS = env_int("REGISTRATION_CODE_RESEND_SECONDS", 60, minimum=0)

@@ -21,6 +21,8 @@ class Registration(models.Model):
         DRAFT = "DRAFT", _("draft")
         # Submitted: the family exists, TIDAK AKTIF until the first payment.
         AWAITING_PAYMENT = "AWAITING_PAYMENT", _("awaiting the first payment")
+        # Registered with no participant payment to wait for (PBI newborn, PPU dependant).
+        COMPLETED = "COMPLETED", _("registered")
         # The draft was left longer than REGISTRATION_DRAFT_HOURS: start again.
         EXPIRED = "EXPIRED", _("draft expired")
 

@@ -155,3 +155,67 @@ class RegistrationSerializer(serializers.Serializer):
     def get_amount_due_display(self, r: Registration) -> str:
         amount = self._amount(r)
         return "" if amount is None else rupiah(amount)
+
+
+class MemberAddSerializer(serializers.Serializer):
+    nik = serializers.RegexField(r"^[0-9]{16}$", required=False, allow_blank=True)
+    birth_certificate_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="Newborn without a NIK yet."
+    )
+    name = serializers.CharField(max_length=120)
+    birth_place = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    birth_date = serializers.DateField()
+    sex = serializers.ChoiceField(choices=["L", "P"])
+    relationship = serializers.ChoiceField(
+        choices=["PASANGAN", "ANAK", "ORANG_TUA", "MERTUA", "LAINNYA"]
+    )
+
+    def validate_birth_date(self, value: Any) -> Any:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("Tanggal lahir tidak boleh di masa depan.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("nik") and not attrs.get("birth_certificate_number"):
+            raise serializers.ValidationError(
+                {"nik": ["Isi NIK, atau nomor akta kelahiran untuk bayi yang belum ber-NIK."]}
+            )
+        return attrs
+
+
+class MemberAddedSerializer(serializers.Serializer):
+    registration_id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    card_number = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    status_reason = serializers.SerializerMethodField()
+    virtual_account = serializers.CharField()
+    amount_due = serializers.SerializerMethodField()
+    amount_due_display = serializers.SerializerMethodField()
+
+    def _participant(self, r: Registration) -> Any:
+        from participants.models import Participant
+
+        return Participant.objects.get(pk=r.data["participant_id"])
+
+    def get_card_number(self, r: Registration) -> str:
+        return r.data["card_number"]
+
+    def get_name(self, r: Registration) -> str:
+        return r.data["name"]
+
+    def get_status(self, r: Registration) -> str:
+        return self._participant(r).status
+
+    def get_status_reason(self, r: Registration) -> str:
+        return self._participant(r).status_reason
+
+    def get_amount_due(self, r: Registration) -> int:
+        if r.state != Registration.State.AWAITING_PAYMENT or r.family is None:
+            return 0
+        return first_payment_amount(r.family, on=timezone.localdate())
+
+    def get_amount_due_display(self, r: Registration) -> str:
+        return rupiah(self.get_amount_due(r))

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("me/family/members/", views.MyFamilyMembersView.as_view(), name="api-family-members"),
     path("registrations/", views.RegistrationCreateView.as_view(), name="api-registrations"),
     path(
         "registrations/<str:public_id>/",

@@ -17,11 +17,14 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
+from core.auth import signed_in_user
 from core.models import User
+from families.api.views import IsParticipant
 
 from .. import services
 from ..models import Registration
 from ..selectors import registration_for_public_id
+from ..services.members import NewMember
 from . import serializers as s
 
 
@@ -180,3 +183,40 @@ PaymentRestartView = _step_view(
     lambda rq, r, d: services.registration_payment_restart(registration=r, on=timezone.localdate()),
     "The first VA expired unpaid: issue a new one (valid another 30 days).",
 )
+
+
+class MyFamilyMembersView(APIView):
+    """Tambah anggota keluarga: add a member (or a newborn) to the caller's own family."""
+
+    permission_classes = [IsParticipant]
+
+    @extend_schema(
+        request=s.MemberAddSerializer,
+        responses={
+            201: s.MemberAddedSerializer,
+            401: OpenApiResponse(ERROR_SCHEMA, description="No, expired or revoked token"),
+            403: OpenApiResponse(ERROR_SCHEMA, description="Not a participant account"),
+            **{k: v for k, v in ERRORS.items() if k in (400, 409, 503)},
+        },
+        description="Codes: PBI_ASK_DINAS_SOSIAL, PPU_NOT_DEPENDANT, NIK_ALREADY_REGISTERED, "
+        "NIK_NOT_FOUND, DUKCAPIL_MISMATCH, NOT_ON_KK, DECEASED.",
+        tags=["family"],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.MemberAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        registration = services.family_member_add(
+            user=signed_in_user(request),
+            member=NewMember(
+                nik=d.get("nik") or None,
+                birth_certificate_number=d.get("birth_certificate_number", ""),
+                name=d["name"],
+                birth_place=d.get("birth_place", ""),
+                birth_date=d["birth_date"],
+                sex=d["sex"],
+                relationship=d["relationship"],
+            ),
+            on=timezone.localdate(),
+        )
+        return Response(s.MemberAddedSerializer(registration).data, status=201)

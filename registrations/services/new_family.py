@@ -28,10 +28,10 @@ from participants.services import participant_register
 from payments.selectors import bill_statement
 from payments.services.billing import family_bills_prepare
 
-from . import notify
-from .models import Registration
-from .registry import family_pull
-from .selectors import facilities_near, family_monthly_quote, registration_is_paid
+from .. import notify
+from ..models import Registration
+from ..registry import family_pull
+from ..selectors import facilities_near, family_monthly_quote, registration_is_paid
 
 Step = Registration.Step
 STEP_ORDER = [s.value for s in Step]
