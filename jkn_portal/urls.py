@@ -28,9 +28,10 @@ urlpatterns = [
     path("", include("core.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.
     path("", include("dukcapil_sync.urls")),
+    # Before families too: "info-peserta/tambah-anggota/".
+    path("", include("registrations.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
-    path("", include("registrations.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:

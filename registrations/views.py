@@ -4,16 +4,20 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.auth import signed_in_user
 from core.errors import DomainError
 from core.models import Region, User
+from participants.models import Participant
 
 from . import services
+from .forms import MemberAddForm
 from .models import Registration
 from .selectors import facilities_near, registration_for_public_id, registration_public_state
 
@@ -176,3 +180,54 @@ def flow(request: HttpRequest, public_id: str) -> HttpResponse:
     if registration.family is not None:
         context["amount_due"] = services.first_payment_amount(registration.family, on=today)
     return render(request, "registrations/flow.html", context)
+
+
+@login_required
+def member_add(request: HttpRequest) -> HttpResponse:
+    """Tambah anggota keluarga from Info Peserta."""
+    user = signed_in_user(request)
+    if user.role != User.Role.PARTICIPANT:
+        raise Http404
+    form = MemberAddForm(request.POST or None)
+    error: DomainError | None = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            registration = services.family_member_add(
+                user=user,
+                member=services.NewMember(
+                    nik=d["nik"] or None,
+                    birth_certificate_number=d["birth_certificate_number"],
+                    name=d["name"],
+                    birth_place=d["birth_place"],
+                    birth_date=d["birth_date"],
+                    sex=d["sex"],
+                    relationship=d["relationship"],
+                ),
+                on=timezone.localdate(),
+            )
+        except DomainError as exc:
+            error = exc
+            for field, errors in exc.fields.items():
+                if field in form.fields:
+                    for e in errors:
+                        form.add_error(field, e)
+        else:
+            return redirect("registrations:member_added", public_id=registration.public_id)
+    return render(request, "registrations/member_add.html", {"form": form, "error": error})
+
+
+@login_required
+def member_added(request: HttpRequest, public_id: str) -> HttpResponse:
+    registration = registration_for_public_id(public_id=public_id)
+    if registration is None or registration.created_by_id != request.user.pk:
+        raise Http404
+    participant = Participant.objects.get(pk=registration.data["participant_id"])
+    amount = 0
+    if registration.state == Registration.State.AWAITING_PAYMENT and registration.family:
+        amount = services.first_payment_amount(registration.family, on=timezone.localdate())
+    return render(
+        request,
+        "registrations/member_added.html",
+        {"registration": registration, "participant": participant, "amount_due": amount},
+    )

@@ -1,6 +1,7 @@
 """End-to-end at phone width: a family registers by KK in a real browser (Playwright driving
 Debian's Chromium), reads the code from the outbox, sees the VA, pays, and is AKTIF."""
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -8,12 +9,16 @@ from typing import Any
 import pytest
 import requests
 from django.core import mail
+from django.utils import timezone
 
+from core.factories import DEMO_PASSWORD
+from core.formatting import rupiah
 from families.models import FamilyCard
-from participants.models import Participant
+from participants.models import Participant, Segment
 from payments.factories import PaymentChannelFactory, notification_body, signed
 from payments.models import Reactivation
 from payments.tasks import reactivate
+from tests.conftest import make_family
 from tests.screenshots import screenshots_dir
 from tests.test_browser import PHONE, browser, new_page  # noqa: F401 (fixture)
 
@@ -106,3 +111,55 @@ def test_a_family_registers_at_phone_width_pays_and_is_aktif(
     assert set(
         Participant.objects.filter(memberships__family=family).values_list("status", flat=True)
     ) == {"AKTIF"}
+
+
+def log_in(page: Any, site: str, nik: str) -> None:
+    page.goto(f"{site}/masuk/")
+    page.fill("#id_username", nik)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-testid=login-submit]")
+
+
+def test_a_pbpu_family_adds_its_newborn_and_a_pbi_family_is_refused(
+    live_server, phone: Any, registry
+) -> None:
+    site = live_server.url
+    today = timezone.localdate()
+    family, head = make_family(2, paid_through=today.replace(day=1))
+    page = phone
+    log_in(page, site, head.nik)
+    with page.expect_navigation():
+        page.click("[data-testid=add-member]")
+    page.select_option("#id_relationship", "ANAK")
+    page.fill("#id_birth_certificate_number", "AL-3174-0042")
+    page.fill("#id_name", "Bayi Putri")
+    born = today - dt.timedelta(days=3)
+    page.fill("#id_birth_date", born.isoformat())
+    page.select_option("#id_sex", "P")
+    with page.expect_navigation():
+        page.click("[data-testid=add-member-submit]")
+    baby = Participant.objects.get(name="Bayi Putri")
+    assert page.locator("[data-testid=card]").inner_text() == baby.card_number
+    assert page.locator("[data-testid=status]").inner_text() == "TIDAK AKTIF"
+    assert page.locator("[data-testid=va]").inner_text() == family.virtual_account
+    # Covered from birth: class III Rp35.000 for each month from the month of birth.
+    months = 1 if born.month == today.month else 2
+    assert page.locator("[data-testid=amount]").inner_text() == rupiah(35_000 * months)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # A PBI APBD family is told to ask Dinas Sosial, and nothing is registered.
+    page.context.clear_cookies()
+    _pbi, pbi_head = make_family(2, segment=Segment.objects.get(code="PBI_APBD"))
+    log_in(page, site, pbi_head.nik)
+    page.goto(f"{site}/info-peserta/tambah-anggota/")
+    page.select_option("#id_relationship", "PASANGAN")
+    page.fill("#id_nik", "3174054703870001")
+    page.fill("#id_name", "Dewi Lestari")
+    page.fill("#id_birth_date", "1987-03-07")
+    page.select_option("#id_sex", "P")
+    before = Participant.objects.count()
+    with page.expect_navigation():
+        page.click("[data-testid=add-member-submit]")
+    assert "Dinas Sosial" in page.locator("[data-testid=error]").inner_text()
+    assert Participant.objects.count() == before
