@@ -35,7 +35,11 @@ def _flatten_fields(detail: Any) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.http_status)
+        refused = Response(error_body(exc.code, exc.message, exc.fields), status=exc.http_status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            refused["Retry-After"] = str(retry_after)
+        return refused
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from participants.models import Segment
 
 from .identities import demo_families
+from .parts.accounts import seed_participant_accounts
 from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
@@ -36,6 +37,7 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     )
     seed_duplicate_record(segments=segments, facilities=facilities, branches=branches)
     log(f"demo families created: {created} (of {len(families)})")
+    log(f"participant accounts (e-mail, phone, PIN) created: {seed_participant_accounts()}")
 
     if apps.is_installed("dukcapil_sync.registry"):
         from .parts.registry import seed_registry  # the registry's tables exist only then

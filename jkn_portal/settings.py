@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "complaints",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    "captcha",
+    "messaging",
+    "accounts",
     "vclaim",
     "registrations",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.pin_prompt",
             ],
         },
     },
@@ -123,10 +127,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator"},
+    {"NAME": "accounts.validators.IdentityNumberValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Participants may log in with their 13-digit JKN card number as well as their NIK.
+    "accounts.backends.CardNumberBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "families:family"
@@ -265,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registrations.tasks.expire_drafts",
         "schedule": crontab(minute="*/15"),
     },
+    # Messages due for a retry, and ones whose send task was lost.
+    "messaging-requeue": {"task": "messaging.tasks.requeue_due_messages", "schedule": 60.0},
 }
 STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
@@ -362,6 +372,63 @@ PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300
 PAYMENT_CHANNEL_SECRETS = env_pairs("PAYMENT_CHANNEL_SECRETS")
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Messages (messaging/): e-mail and SMS, sent by Celery after commit ----------------------
+# E-mail: the embedded default writes each message to a file in var/mail/ (and the staff-only
+# outbox page at /outbox/ lists them); production sets EMAIL_BACKEND to SMTP and EMAIL_HOST etc.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "JKN Portal <no-reply@jkn-portal.test>")
+MESSAGING_MAIL_DOMAIN = env_str("MESSAGING_MAIL_DOMAIN", "jkn-portal.test")
+# SMS: "messaging.gateways.OutboxSmsGateway" (nothing leaves; read it on /outbox/) or
+# "messaging.gateways.HttpSmsGateway" with SMS_GATEWAY_URL and SMS_GATEWAY_API_KEY.
+MESSAGING_SMS_GATEWAY = env_str("MESSAGING_SMS_GATEWAY", "messaging.gateways.OutboxSmsGateway")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY", "")
+SMS_GATEWAY_CONNECT_TIMEOUT = env_float("SMS_GATEWAY_CONNECT_TIMEOUT", 3, minimum=0.1)
+SMS_GATEWAY_TIMEOUT = env_float("SMS_GATEWAY_TIMEOUT", 5, minimum=0.1)
+SMS_GATEWAY_RETRIES = env_int("SMS_GATEWAY_RETRIES", 2, minimum=0)
+SMS_GATEWAY_BACKOFF_SECONDS = env_float("SMS_GATEWAY_BACKOFF_SECONDS", 0.5, minimum=0)
+# Attempts per message (each a Celery task) before it is FAILED and shown to staff to retry.
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 4, minimum=1)
+MESSAGING_RETRY_BASE_SECONDS = env_int("MESSAGING_RETRY_BASE_SECONDS", 30, minimum=1)
+MESSAGING_LOST_AFTER_SECONDS = env_int("MESSAGING_LOST_AFTER_SECONDS", 300, minimum=30)
+# A queue of its own for messages (e.g. "messages" with `celery worker -Q messages`), so a code
+# is never stuck behind a long billing run. Empty: the default queue.
+MESSAGING_QUEUE = env_str("MESSAGING_QUEUE", "")
+# Keep message bodies (they hold one-time codes) after sending: only for the dev outbox.
+MESSAGING_KEEP_BODIES = env_bool("MESSAGING_KEEP_BODIES", DEBUG)
+
+# --- Participant accounts (accounts/, issue 9) -----------------------------------------------
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+ACCOUNTS_CODE_TTL_MINUTES = env_int("ACCOUNTS_CODE_TTL_MINUTES", 5, minimum=1)
+ACCOUNTS_CODE_MAX_ATTEMPTS = env_int("ACCOUNTS_CODE_MAX_ATTEMPTS", 5, minimum=1)
+# At most this many codes per window, per participant and per destination.
+ACCOUNTS_CODE_SENDS = env_int("ACCOUNTS_CODE_SENDS", 3, minimum=1)
+ACCOUNTS_CODE_WINDOW_MINUTES = env_int("ACCOUNTS_CODE_WINDOW_MINUTES", 15, minimum=1)
+# Anonymous NIK/card + birth-date checks (account creation, Lupa Password), per IP address,
+# in django-ratelimit's notation ("10/15m": 10 per 15 minutes).
+ACCOUNTS_IDENTIFY_RATE = env_str("ACCOUNTS_IDENTIFY_RATE", "10/15m")
+ACCOUNTS_PIN_MAX_FAILURES = env_int("ACCOUNTS_PIN_MAX_FAILURES", 5, minimum=1)
+ACCOUNTS_PIN_LOCK_MINUTES = env_int("ACCOUNTS_PIN_LOCK_MINUTES", 30, minimum=1)
+ACCOUNTS_REMEMBER_ME_DAYS = env_int("ACCOUNTS_REMEMBER_ME_DAYS", 14, minimum=1)
+# Bot check (django-simple-captcha): an arithmetic picture, made on this server, no third party.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_LENGTH = 4
+CAPTCHA_IMAGE_SIZE = (140, 50)
+CAPTCHA_FONT_SIZE = 32
 
 # --- Facility lookups (issue 13; issue 7 point 13) ------------------------------------------
 # Eligibility lookups per facility account, REST API and VClaim facade together: each

@@ -15,6 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
     path("", include("registrations.api.urls")),
+    path("", include("accounts.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,9 @@ urlpatterns = [
     re_path(VCLAIM_BASE, include("vclaim.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("", include("accounts.urls")),
+    path("", include("messaging.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.
     path("", include("dukcapil_sync.urls")),
     # Before families too: "info-peserta/tambah-anggota/".

@@ -488,3 +488,14 @@ def participant_retire_as_duplicate(
             participant=locked, cause=Cause.STAFF_CORRECTION, actor=actor, note=reason
         )
     return locked
+
+
+def participant_link_user(*, participant: Participant, user: User) -> Participant:
+    """Give a participant their login (self-service account creation, issue 9). Refuses a
+    participant that already has one, so two parallel sign-ups cannot both win."""
+    with transaction.atomic():
+        linked = Participant.objects.filter(pk=participant.pk, user__isnull=True).update(user=user)
+        if not linked:
+            raise DomainError(_("This participant already has an account."), code="ACCOUNT_EXISTS")
+    participant.user = user
+    return participant

@@ -16,6 +16,8 @@ BELOW = {
     "payments": {"core", "participants", "families"},
     "complaints": {"core", "participants", "families"},
     "dukcapil_sync": {"core", "participants", "families"},
+    "messaging": {"core", "participants", "families"},
+    "accounts": {"core", "participants", "families", "messaging"},
     "vclaim": {"core", "participants", "families"},
 }
 APPS = {*BELOW, "demo"}

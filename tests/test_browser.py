@@ -193,7 +193,7 @@ def test_head_of_family_logs_in_sees_the_family_and_logs_out(site: str, page: An
     with page.expect_navigation():
         page.click("[data-testid=login-submit]")
     assert page.url.startswith(f"{site}/masuk/")
-    assert page.get_by_role("alert").inner_text() == "NIK atau kata sandi salah."
+    assert page.get_by_role("alert").inner_text() == "NIK, nomor kartu, atau kata sandi salah."
     assert page.locator("[data-testid=logout]").count() == 0
     shot(page, "login-error.png")
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("login")
 FAMILY = reverse("families:family")
 LOGOUT = reverse("logout")
-WRONG_LOGIN = "NIK atau kata sandi salah."
+WRONG_LOGIN = "NIK, nomor kartu, atau kata sandi salah."
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from django.utils import timezone
 from demo.parts.vclaim import DEMO_CONSUMER_ID, DEMO_SECRET, DEMO_USER_KEY
 from demo.seed import seed_demo
 from participants.models import Participant
-from participants.selectors import live_participants
-from participants.status import derive_status
+from participants.selectors import live_participants, participant_status
 
 from .client import VClaimClient
 from .gunicorn import ROOT, gunicorn_server
@@ -38,6 +37,8 @@ EXPECTED_STATUS = {
     "DUPLICATE_NIK": ("8", "PENANGGUHAN: NIK GANDA"),
     "NIK_NOT_FOUND": ("9", "PENANGGUHAN: NIK TIDAK DITEMUKAN DI DUKCAPIL"),
     "NEWBORN_UNREGISTERED": ("10", "PENANGGUHAN: BAYI BELUM MEMILIKI NIK"),
+    "NIK_MISSING": ("11", "PENANGGUHAN: NIK BELUM TERCATAT"),
+    "PPU_NOT_DEPENDANT": ("12", "TIDAK AKTIF: BUKAN ANGGOTA KELUARGA PPU"),
 }
 EXPECTED_SEGMENT = {
     "PPU_PN": ("2", "PENYELENGGARA NEGARA"),
@@ -82,7 +83,7 @@ def test_every_demo_participant_through_gunicorn(demo, server):
         answer = vclaim.peserta_by_card(p.card_number, today.isoformat())
         assert (answer.http_status, answer.code) == (200, "200"), p
         peserta = answer.document["peserta"]
-        reason = derive_status(p, on=today).reason
+        reason = participant_status(participant=p, on=today).reason
         assert peserta["statusPeserta"] == dict(
             zip(("kode", "keterangan"), EXPECTED_STATUS[reason], strict=True)
         ), (p.name, reason)
@@ -105,8 +106,9 @@ def test_every_demo_participant_through_gunicorn(demo, server):
         head.card_number,
         head.nik,
     )
-    # The demo data shows every status a facility meets.
-    assert {"0", "1", "2", "3", "4", "7", "8", "9", "10"} <= seen_codes
+    # The demo data shows every status a facility meets (a paid newborn without a NIK is AKTIF
+    # with a note, DESIGN 4.5; a new registrant awaits the first payment).
+    assert {"0", "1", "2", "3", "4", "6", "7", "8", "9"} <= seen_codes
 
 
 def test_errors_through_gunicorn(demo, server):

@@ -1,0 +1,37 @@
+"""Log in with the JKN card number as well as the NIK (issue 9 point 3): a 13-digit login is
+turned into the account's username (its NIK) and checked by Django's ModelBackend."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from core.models import User
+from participants.models import Participant
+
+
+def username_for_card(card_number: str) -> str | None:
+    return (
+        Participant.objects.filter(
+            card_number=card_number, retired_at__isnull=True, user__isnull=False
+        )
+        .values_list("user__username", flat=True)
+        .first()
+    )
+
+
+class CardNumberBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        digits = "".join(ch for ch in (username or "") if ch.isdigit())
+        if len(digits) != 13 or digits != "".join((username or "").split()):
+            return None
+        account_username = username_for_card(digits)
+        if account_username is None:
+            return None
+        return super().authenticate(request, username=account_username, password=password)
