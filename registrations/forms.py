@@ -1,3 +1,4 @@
+from captcha.fields import CaptchaField
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +42,11 @@ class MemberAddForm(forms.Form):
                 "nik", _("Enter the NIK, or the birth-certificate number for a newborn.")
             )
         return data
+
+
+class KkForm(forms.Form):
+    kk_number = forms.CharField(label=_("KK number (16 digits)"), max_length=16)
+    captcha = CaptchaField(
+        label=_("Bot check: type the result of the calculation in the picture"),
+        error_messages={"invalid": _("Wrong answer to the bot check. Try the new picture.")},
+    )

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.auth import signed_in_user
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
 from core.models import Region, User
 from participants.models import Participant
 
 from . import services
-from .forms import MemberAddForm
+from .forms import KkForm, MemberAddForm
 from .models import Registration
 from .selectors import facilities_near, registration_for_public_id, registration_public_state
 
@@ -100,8 +100,13 @@ def _post_step(request: HttpRequest, registration: Registration, step: str) -> R
             registration=registration, accepted=p.get("accepted") == "on"
         )
     if step == Step.KK:
+        form = KkForm(p)
+        if not form.is_valid():
+            raise ValidationFailed(
+                next(iter(form.errors.values()))[0], fields=dict(form.errors.items())
+            )
         return services.registration_set_kk(
-            registration=registration, kk_number=p.get("kk_number", "")
+            registration=registration, kk_number=form.cleaned_data["kk_number"]
         )
     if step == Step.MEMBERS:
         return services.registration_set_members(
@@ -168,6 +173,8 @@ def flow(request: HttpRequest, public_id: str) -> HttpResponse:
         "members": registration.data.get("members", []),
     }
     district_code = registration.data.get("kk", {}).get("district_code")
+    if shown == Step.KK:
+        context["kk_form"] = KkForm(initial={"kk_number": registration.kk_number})
     if shown == Step.MEMBERS and district_code:
         context["facilities"] = list(
             facilities_near(district=Region.objects.get(code=district_code))

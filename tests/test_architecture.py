@@ -19,6 +19,16 @@ BELOW = {
     "messaging": {"core", "participants", "families"},
     "accounts": {"core", "participants", "families", "messaging"},
     "vclaim": {"core", "participants", "families"},
+    # Registrations use the registry client, billing and VA, the bot check and messages.
+    "registrations": {
+        "core",
+        "participants",
+        "families",
+        "payments",
+        "dukcapil_sync",
+        "accounts",
+        "messaging",
+    },
 }
 APPS = {*BELOW, "demo"}
 

@@ -23,6 +23,9 @@ class TermsSerializer(serializers.Serializer):
 
 class KkSerializer(serializers.Serializer):
     kk_number = serializers.RegexField(r"^[0-9]{16}$", max_length=16)
+    # The bot check: a picture from GET /api/v1/accounts/captcha/ and its answer.
+    captcha_key = serializers.CharField(max_length=40)
+    captcha_value = serializers.CharField(max_length=32)
 
 
 class MemberChoiceSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from core.models import User
 from families.api.views import IsParticipant
 
 from .. import services
+from ..botcheck import bot_check
 from ..models import Registration
 from ..selectors import registration_for_public_id
 from ..services.members import NewMember
@@ -136,11 +137,19 @@ TermsView = _step_view(
     lambda rq, r, d: services.registration_accept_terms(registration=r, accepted=d["accepted"]),
     "Accept the terms.",
 )
+
+
+def _kk_step(request: Request, registration: Registration, d: dict[str, Any]) -> Registration:
+    bot_check(key=d["captcha_key"], value=d["captcha_value"])
+    return services.registration_set_kk(registration=registration, kk_number=d["kk_number"])
+
+
 KkView = _step_view(
     "kk",
     s.KkSerializer,
-    lambda rq, r, d: services.registration_set_kk(registration=r, kk_number=d["kk_number"]),
-    "Pull the KK's members from Dukcapil; each is REQUIRED, COVERED_ELSEWHERE or DECEASED.",
+    _kk_step,
+    "Pull the KK's members from Dukcapil (after the bot check: captcha_key from GET "
+    "/api/v1/accounts/captcha/); each member is REQUIRED, COVERED_ELSEWHERE or DECEASED.",
 )
 MembersView = _step_view(
     "members",

@@ -14,7 +14,7 @@ from payments.factories import PaymentChannelFactory, notification_body, signed
 from payments.models import Reactivation
 from payments.tasks import reactivate
 
-from .flow import BASE, last_code, step
+from .flow import BASE, delivered, last_code, step
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
@@ -86,6 +86,7 @@ def test_a_new_family_registers_pays_the_first_va_and_is_active(
     main = FamilyMembership.objects.get(family=family, is_main=True)
     assert main.participant.name == "BUDI SANTOSO"
     # The VA went out by e-mail with the amount and the last day.
+    delivered()
     va_mail = mail.outbox[-1]
     assert va_mail.to == ["siti@contoh.id"]
     assert family.virtual_account in va_mail.body

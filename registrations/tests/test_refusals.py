@@ -16,7 +16,7 @@ from tests.conftest import bearer
 
 from ..models import Registration
 from .conftest import FAMILY_OF_THREE, put_family
-from .flow import BASE, last_code, nik_list, register_until_consent, step
+from .flow import BASE, delivered, last_code, nik_list, register_until_consent, step
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,7 @@ def test_a_wrong_code_counts_and_too_many_end_the_code(
     step(client, reg_id, "class", {"care_class": 3})
     with django_capture_on_commit_callbacks(execute=True):
         step(client, reg_id, "contact", {"email": "a@contoh.id"})
+    delivered()
     assert len(mail.outbox) == 1
     for _ in range(5):
         wrong = step(client, reg_id, "verify", {"code": "000000"})
@@ -249,3 +250,17 @@ def test_staff_at_the_counter_give_a_reason():
         "Peserta datang ke loket",
         staff.branch,
     )
+
+
+def test_a_wrong_bot_check_answer_asks_the_registry_nothing(new_family, place):
+    client = APIClient()
+    reg_id = draft_at_kk(client)
+    response = step(
+        client,
+        reg_id,
+        "kk",
+        {"kk_number": new_family.kk_number, "captcha_key": "nope", "captcha_value": "1"},
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "BOT_CHECK_FAILED")
+    assert list(response.json()["fields"]) == ["captcha_value"]
+    assert Registration.objects.get(public_id=reg_id).kk_number == ""
