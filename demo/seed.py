@@ -43,6 +43,9 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
         from .parts.registry import seed_registry  # the registry's tables exist only then
 
         seed_registry(today=today, log=log)
+        from .parts.registrations import seed_registry_newcomers
+
+        seed_registry_newcomers(log=log)
     else:
         log("registry: not embedded, skipped")
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
