@@ -52,7 +52,7 @@ class RegistrationAdmin(StaffReadOnlyAdmin):
         "submitted_at",
         "members",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         return registrations_for_staff(user=request.user)  # type: ignore[arg-type]

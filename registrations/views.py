@@ -102,9 +102,8 @@ def _post_step(request: HttpRequest, registration: Registration, step: str) -> R
     if step == Step.KK:
         form = KkForm(p)
         if not form.is_valid():
-            raise ValidationFailed(
-                next(iter(form.errors.values()))[0], fields=dict(form.errors.items())
-            )
+            fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            raise ValidationFailed(next(iter(fields.values()))[0], fields=fields)
         return services.registration_set_kk(
             registration=registration, kk_number=form.cleaned_data["kk_number"]
         )

@@ -118,14 +118,14 @@ class RegistrationSerializer(serializers.Serializer):
         return registration_public_state(registration=r, on=timezone.localdate())
 
     def get_members(self, r: Registration) -> list[dict[str, Any]]:
-        return MemberRowSerializer(r.data.get("members", []), many=True).data
+        return list(MemberRowSerializer(r.data.get("members", []), many=True).data)
 
     def get_facilities(self, r: Registration) -> list[dict[str, Any]]:
         code = r.data.get("kk", {}).get("district_code")
         if not code or r.state != Registration.State.DRAFT:
             return []
         district = Region.objects.get(code=code)
-        return FacilitySerializer(facilities_near(district=district), many=True).data
+        return list(FacilitySerializer(facilities_near(district=district), many=True).data)
 
     def get_care_class(self, r: Registration) -> int | None:
         return r.data.get("care_class")
@@ -135,7 +135,7 @@ class RegistrationSerializer(serializers.Serializer):
             return []
         on = timezone.localdate()
         quotes = [class_quote(registration=r, care_class=c, on=on) for c in (1, 2, 3)]
-        return QuoteSerializer(quotes, many=True).data
+        return list(QuoteSerializer(quotes, many=True).data)
 
     def get_contact_email(self, r: Registration) -> str:
         email = r.contact_email

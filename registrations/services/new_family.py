@@ -441,7 +441,7 @@ def registration_payment_restart(*, registration: Registration, on: date) -> Reg
                 % {"day": locked.va_expires_on.strftime("%d-%m-%Y")},
                 code="VA_STILL_VALID",
             )
-        family = FamilyCard.objects.select_for_update().get(pk=locked.family_id)
+        family = FamilyCard.objects.select_for_update().get(pk=locked.family.pk)
         family.virtual_account = _new_virtual_account()
         family._change_reason = "First payment restarted: new VA"  # type: ignore[attr-defined]
         family.save(update_fields=["virtual_account"])

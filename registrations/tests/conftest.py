@@ -95,11 +95,13 @@ def place(db: None) -> Place:
     branch = BranchOfficeFactory(code="KC0905", name="KC Jakarta Selatan", regency=region("3174"))
     return Place(
         branch=branch,
-        near=FacilityFactory(
+        near=FacilityFactory.create(
             name="Puskesmas Kebayoran Lama", district=region("317405"), branch=branch
         ),
-        same_regency=FacilityFactory(name="Klinik Tebet", district=region("317401"), branch=branch),
-        far=FacilityFactory(name="Puskesmas Bogor", district=region("320101")),
+        same_regency=FacilityFactory.create(
+            name="Klinik Tebet", district=region("317401"), branch=branch
+        ),
+        far=FacilityFactory.create(name="Puskesmas Bogor", district=region("320101")),
     )
 
 

@@ -33,7 +33,7 @@ def last_code(to: str) -> str:
     delivered()
     sent = [m for m in mail.outbox if to in m.to]
     assert sent, f"no message to {to}"
-    found = re.search(r"\b(\d{6})\b", sent[-1].body)
+    found = re.search(r"\b(\d{6})\b", str(sent[-1].body))
     assert found
     return found.group(1)
 

@@ -69,7 +69,7 @@ def test_a_family_registers_at_phone_width_pays_and_is_aktif(
     assert "BUDI SANTOSO" in members.nth(0).inner_text()
     members.nth(2).locator("[data-testid=include]").uncheck()
     next_step(page)
-    assert "RAKA PUTRA" in page.locator("[data-testid=error]").inner_text()
+    assert "Belum lengkap: RAKA PUTRA." in page.locator("[data-testid=error]").inner_text()
     assert not FamilyCard.objects.exists()
 
     # Leave and come back: the draft resumes at the same step.
@@ -96,6 +96,7 @@ def test_a_family_registers_at_phone_width_pays_and_is_aktif(
     family = FamilyCard.objects.get(number=new_family.kk_number)
     assert page.locator("[data-testid=va]").inner_text() == family.virtual_account
     assert page.locator("[data-testid=amount]").inner_text() == "Rp300.000"
+    assert page.locator("[data-testid=state]").inner_text() == "Menunggu pembayaran pertama"
     delivered()
     assert family.virtual_account in mail.outbox[-1].body
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -103,7 +104,7 @@ def test_a_family_registers_at_phone_width_pays_and_is_aktif(
     page.screenshot(path=str(screenshots_dir() / "pendaftaran-va.png"), full_page=True)
 
     # The bank's signed notification of the first payment.
-    channel = PaymentChannelFactory(code="BANK_UJI")
+    channel = PaymentChannelFactory.create(code="BANK_UJI")
     message = signed(
         channel, notification_body(virtual_account=family.virtual_account, amount=300_000)
     )
@@ -118,6 +119,7 @@ def test_a_family_registers_at_phone_width_pays_and_is_aktif(
 
     page.reload()
     assert page.locator("[data-testid=state]").get_attribute("data-state") == "PAID"
+    assert page.locator("[data-testid=state]").inner_text() == "Sudah dibayar: keluarga AKTIF"
     assert set(
         Participant.objects.filter(memberships__family=family).values_list("status", flat=True)
     ) == {"AKTIF"}
