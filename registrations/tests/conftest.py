@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from core.factories import BranchOfficeFactory, region
 from dukcapil_sync.tests import conftest as sync_fixtures
@@ -108,3 +109,11 @@ def place(db: None) -> Place:
 @pytest.fixture
 def new_family(registry: Registry, place: Place) -> RegistryFamily:
     return put_family(registry, FAMILY_OF_THREE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The registration throttle counts in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
