@@ -411,7 +411,14 @@ def _submit(*, registration: Registration, actor: User | None, on: date) -> Regi
         participant.email = m["email"]
         participant.save(update_fields=["phone", "email"])
         created.append((participant, m["relationship"]))
-    family_members_set(family=family, members=created, valid_from=on)
+    memberships = family_members_set(family=family, members=created, valid_from=on)
+    # The verified contact becomes the main participant's where they gave none, so the
+    # family can create its login (codes go to the registered e-mail or phone).
+    main = next(m.participant for m in memberships if m.is_main)
+    if not main.email or not main.phone:
+        main.email = main.email or locked.contact_email
+        main.phone = main.phone or locked.contact_phone
+        main.save(update_fields=["email", "phone"])
     locked.family = family
     locked.state = Registration.State.AWAITING_PAYMENT
     locked.submitted_at = _now()

@@ -85,6 +85,8 @@ def test_a_new_family_registers_pays_the_first_va_and_is_active(
     # The head is the main participant (DESIGN 4.5 priority), though the spouse is older.
     main = FamilyMembership.objects.get(family=family, is_main=True)
     assert main.participant.name == "BUDI SANTOSO"
+    # The verified contact is the main participant's, for the account to come.
+    assert main.participant.email == "siti@contoh.id"
     # The VA went out by e-mail with the amount and the last day.
     delivered()
     va_mail = mail.outbox[-1]
