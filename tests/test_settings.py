@@ -127,5 +127,6 @@ def test_one_beat_schedule_names_every_periodic_job_and_each_task_exists(setting
         "nightly-dukcapil-sync": "dukcapil_sync.tasks.sync_full",
         "reactivation-sweep": "payments.tasks.sweep_reactivations",
         "messaging-requeue": "messaging.tasks.requeue_due_messages",
+        "registration-drafts-expire": "registrations.tasks.expire_drafts",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())

@@ -13,50 +13,50 @@ from ..selectors import facilities_near, registration_public_state
 from ..services import class_quote, first_payment_amount
 
 
-class StartSerializer(serializers.Serializer):
+class RegistrationStartSerializer(serializers.Serializer):
     counter_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
-class TermsSerializer(serializers.Serializer):
+class RegistrationTermsSerializer(serializers.Serializer):
     accepted = serializers.BooleanField()
 
 
-class KkSerializer(serializers.Serializer):
+class RegistrationKkSerializer(serializers.Serializer):
     kk_number = serializers.RegexField(r"^[0-9]{16}$", max_length=16)
     # The bot check: a picture from GET /api/v1/accounts/captcha/ and its answer.
     captcha_key = serializers.CharField(max_length=40)
     captcha_value = serializers.CharField(max_length=32)
 
 
-class MemberChoiceSerializer(serializers.Serializer):
+class RegistrationMemberChoiceSerializer(serializers.Serializer):
     nik = serializers.RegexField(r"^[0-9]{16}$")
     phone = serializers.RegexField(r"^\+?[0-9]{8,15}$", required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     fktp_id = serializers.IntegerField(min_value=1)
 
 
-class MembersSerializer(serializers.Serializer):
-    members = MemberChoiceSerializer(many=True, allow_empty=False)
+class RegistrationMembersSerializer(serializers.Serializer):
+    members = RegistrationMemberChoiceSerializer(many=True, allow_empty=False)
 
 
-class ClassSerializer(serializers.Serializer):
+class RegistrationClassSerializer(serializers.Serializer):
     care_class = serializers.IntegerField(min_value=1, max_value=3)
 
 
-class ContactSerializer(serializers.Serializer):
+class RegistrationContactSerializer(serializers.Serializer):
     email = serializers.EmailField()
     phone = serializers.RegexField(r"^\+?[0-9]{8,15}$", required=False, allow_blank=True)
 
 
-class CodeSerializer(serializers.Serializer):
+class RegistrationCodeSerializer(serializers.Serializer):
     code = serializers.RegexField(r"^[0-9]{6}$")
 
 
-class SubmitSerializer(serializers.Serializer):
+class RegistrationSubmitSerializer(serializers.Serializer):
     consent = serializers.BooleanField()
 
 
-class MemberRowSerializer(serializers.Serializer):
+class RegistrationMemberRowSerializer(serializers.Serializer):
     nik_masked = serializers.SerializerMethodField()
     name = serializers.CharField()
     birth_date = serializers.DateField()
@@ -70,14 +70,14 @@ class MemberRowSerializer(serializers.Serializer):
         return mask_number(row["nik"])
 
 
-class FacilitySerializer(serializers.Serializer):
+class RegistrationFacilitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
 
 
-class QuoteSerializer(serializers.Serializer):
+class RegistrationQuoteSerializer(serializers.Serializer):
     care_class = serializers.IntegerField()
     per_member = serializers.IntegerField()
     per_member_display = serializers.SerializerMethodField()
@@ -118,14 +118,16 @@ class RegistrationSerializer(serializers.Serializer):
         return registration_public_state(registration=r, on=timezone.localdate())
 
     def get_members(self, r: Registration) -> list[dict[str, Any]]:
-        return list(MemberRowSerializer(r.data.get("members", []), many=True).data)
+        return list(RegistrationMemberRowSerializer(r.data.get("members", []), many=True).data)
 
     def get_facilities(self, r: Registration) -> list[dict[str, Any]]:
         code = r.data.get("kk", {}).get("district_code")
         if not code or r.state != Registration.State.DRAFT:
             return []
         district = Region.objects.get(code=code)
-        return list(FacilitySerializer(facilities_near(district=district), many=True).data)
+        return list(
+            RegistrationFacilitySerializer(facilities_near(district=district), many=True).data
+        )
 
     def get_care_class(self, r: Registration) -> int | None:
         return r.data.get("care_class")
@@ -135,7 +137,7 @@ class RegistrationSerializer(serializers.Serializer):
             return []
         on = timezone.localdate()
         quotes = [class_quote(registration=r, care_class=c, on=on) for c in (1, 2, 3)]
-        return list(QuoteSerializer(quotes, many=True).data)
+        return list(RegistrationQuoteSerializer(quotes, many=True).data)
 
     def get_contact_email(self, r: Registration) -> str:
         email = r.contact_email
@@ -160,7 +162,7 @@ class RegistrationSerializer(serializers.Serializer):
         return "" if amount is None else rupiah(amount)
 
 
-class MemberAddSerializer(serializers.Serializer):
+class FamilyMemberAddSerializer(serializers.Serializer):
     nik = serializers.RegexField(r"^[0-9]{16}$", required=False, allow_blank=True)
     birth_certificate_number = serializers.CharField(
         required=False, allow_blank=True, max_length=40, help_text="Newborn without a NIK yet."
@@ -186,7 +188,7 @@ class MemberAddSerializer(serializers.Serializer):
         return attrs
 
 
-class MemberAddedSerializer(serializers.Serializer):
+class FamilyMemberAddedSerializer(serializers.Serializer):
     registration_id = serializers.UUIDField(source="public_id")
     kind = serializers.CharField()
     state = serializers.CharField()

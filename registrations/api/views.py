@@ -80,12 +80,12 @@ class RegistrationCreateView(APIView):
     throttle_classes = [RegistrationThrottle]
 
     @extend_schema(
-        request=s.StartSerializer,
+        request=s.RegistrationStartSerializer,
         responses={201: s.RegistrationSerializer, **ERRORS},
         tags=["registrations"],
     )
     def post(self, request: Request) -> Response:
-        body = s.StartSerializer(data=request.data)
+        body = s.RegistrationStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         registration = services.registration_start(
             actor=_actor(request), counter_reason=body.validated_data.get("counter_reason", "")
@@ -133,7 +133,7 @@ def _step_view(
 
 TermsView = _step_view(
     "terms",
-    s.TermsSerializer,
+    s.RegistrationTermsSerializer,
     lambda rq, r, d: services.registration_accept_terms(registration=r, accepted=d["accepted"]),
     "Accept the terms.",
 )
@@ -146,26 +146,26 @@ def _kk_step(request: Request, registration: Registration, d: dict[str, Any]) ->
 
 KkView = _step_view(
     "kk",
-    s.KkSerializer,
+    s.RegistrationKkSerializer,
     _kk_step,
     "Pull the KK's members from Dukcapil (after the bot check: captcha_key from GET "
     "/api/v1/accounts/captcha/); each member is REQUIRED, COVERED_ELSEWHERE or DECEASED.",
 )
 MembersView = _step_view(
     "members",
-    s.MembersSerializer,
+    s.RegistrationMembersSerializer,
     lambda rq, r, d: services.registration_set_members(registration=r, members=d["members"]),
     "Phone, e-mail and FKTP of every REQUIRED member (all of them: PARTIAL_FAMILY otherwise).",
 )
 ClassView = _step_view(
     "class",
-    s.ClassSerializer,
+    s.RegistrationClassSerializer,
     lambda rq, r, d: services.registration_set_class(registration=r, care_class=d["care_class"]),
     "Choose the class (class_quotes shows the iuran per member and the family total).",
 )
 ContactView = _step_view(
     "contact",
-    s.ContactSerializer,
+    s.RegistrationContactSerializer,
     lambda rq, r, d: services.registration_set_contact(
         registration=r, email=d["email"], phone=d.get("phone", "")
     ),
@@ -173,13 +173,13 @@ ContactView = _step_view(
 )
 VerifyView = _step_view(
     "verify",
-    s.CodeSerializer,
+    s.RegistrationCodeSerializer,
     lambda rq, r, d: services.registration_verify_contact(registration=r, code=d["code"]),
     "Check the code sent to the contact.",
 )
 SubmitView = _step_view(
     "submit",
-    s.SubmitSerializer,
+    s.RegistrationSubmitSerializer,
     lambda rq, r, d: services.registration_submit(
         registration=r, consent=d["consent"], actor=_actor(rq), on=timezone.localdate()
     ),
@@ -200,9 +200,9 @@ class MyFamilyMembersView(APIView):
     permission_classes = [IsParticipant]
 
     @extend_schema(
-        request=s.MemberAddSerializer,
+        request=s.FamilyMemberAddSerializer,
         responses={
-            201: s.MemberAddedSerializer,
+            201: s.FamilyMemberAddedSerializer,
             401: OpenApiResponse(ERROR_SCHEMA, description="No, expired or revoked token"),
             403: OpenApiResponse(ERROR_SCHEMA, description="Not a participant account"),
             **{k: v for k, v in ERRORS.items() if k in (400, 409, 503)},
@@ -212,7 +212,7 @@ class MyFamilyMembersView(APIView):
         tags=["family"],
     )
     def post(self, request: Request) -> Response:
-        body = s.MemberAddSerializer(data=request.data)
+        body = s.FamilyMemberAddSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         registration = services.family_member_add(
@@ -228,4 +228,4 @@ class MyFamilyMembersView(APIView):
             ),
             on=timezone.localdate(),
         )
-        return Response(s.MemberAddedSerializer(registration).data, status=201)
+        return Response(s.FamilyMemberAddedSerializer(registration).data, status=201)

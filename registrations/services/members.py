@@ -30,12 +30,6 @@ from .new_family import first_payment_amount
 # DESIGN.md 4.5: adding a member is for PBPU, BP and PPU families; PBI JK (APBN) families
 # register only a newborn (BBL) here; PBI APBD members are added by the regional government.
 PBI_APBN = "PBI_APBN"
-PPU_RELATIONSHIPS = {
-    Relationship.SPOUSE,
-    Relationship.CHILD,
-    Relationship.PARENT,
-    Relationship.PARENT_IN_LAW,
-}
 
 
 class MemberAddRefused(DomainError):
@@ -73,15 +67,6 @@ def _check_segment(*, segment: Segment, member: NewMember, on: date) -> None:
             )
             % {"days": settings.REGISTRATION_NEWBORN_DAYS},
             code="PBI_ASK_DINAS_SOSIAL",
-        )
-    if segment.payer == Segment.Payer.EMPLOYER and member.relationship not in PPU_RELATIONSHIPS:
-        message = _(
-            "A PPU family adds only the spouse, children, parents and parents-in-law (parents, "
-            "parents-in-law and the 4th child onward cost 1% of the salary each); other "
-            "relatives register as PBPU (Mandiri)."
-        )
-        raise ValidationFailed(
-            message, code="PPU_NOT_DEPENDANT", fields={"relationship": [message]}
         )
 
 
@@ -128,13 +113,12 @@ def family_member_add(*, user: User, member: NewMember, on: date) -> Registratio
     if membership is None:
         raise DomainError(_("Your account has no family card."), code="NO_FAMILY")
     family = membership.family
-    main = (
-        FamilyMembership.objects.select_related("participant__segment")
-        .filter(family=family, valid_to__isnull=True, is_main=True)
-        .first()
+    # The segment decides before Dukcapil is asked (PBI families are sent to Dinas Sosial);
+    # who else a segment takes (PPU: no other relatives) is families' rule, applied on join.
+    current = family.memberships.filter(valid_to__isnull=True).select_related(
+        "participant__segment"
     )
-    if main is None:
-        raise DomainError(_("The family has no main participant."), code="NO_MAIN_PARTICIPANT")
+    main = next((m for m in current if m.is_main), None) or membership
     segment = main.participant.segment
     _check_segment(segment=segment, member=member, on=on)
     if member.nik:

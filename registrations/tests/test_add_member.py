@@ -201,13 +201,18 @@ def test_a_pbi_jk_family_registers_its_newborn_the_state_pays(registry):
 
 
 def test_a_ppu_family_adds_no_other_relatives(registry):
-    _family, head = family_of("PPU_BU", salary=8_000_000)
-    response = bearer(head.user).post(
-        URL, spouse_body(spouse_nik(), relationship="LAINNYA"), format="json"
+    family, head = family_of("PPU_BU", salary=8_000_000)
+    nik = spouse_nik()
+    put_on_kk(
+        registry, family, nik=nik, name="DEWI LESTARI", birth=SPOUSE_BIRTH, sex="P", rel="LAINNYA"
     )
+    before = Participant.objects.count()
+    response = bearer(head.user).post(URL, spouse_body(nik, relationship="LAINNYA"), format="json")
     body = response.json()
-    assert (response.status_code, body["code"]) == (400, "PPU_NOT_DEPENDANT")
-    assert "1%" in body["message"] and list(body["fields"]) == ["relationship"]
+    assert (response.status_code, body["code"]) == (409, "PPU_NOT_DEPENDANT")
+    assert "PBPU" in body["message"]
+    assert Participant.objects.count() == before
+    assert not Registration.objects.exists()
 
 
 def test_an_adult_without_nik_and_bad_input_are_field_errors(registry):

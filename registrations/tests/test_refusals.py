@@ -264,3 +264,37 @@ def test_a_wrong_bot_check_answer_asks_the_registry_nothing(new_family, place):
     assert (response.status_code, response.json()["code"]) == (400, "BOT_CHECK_FAILED")
     assert list(response.json()["fields"]) == ["captcha_value"]
     assert Registration.objects.get(public_id=reg_id).kk_number == ""
+
+
+def test_with_the_head_deceased_the_spouse_is_the_main_participant(
+    registry, place, django_capture_on_commit_callbacks
+):
+    # DESIGN 4.5: head of family, then spouse, then eldest child, then eldest relative.
+    family = put_family(
+        registry,
+        [*FAMILY_OF_THREE, ("ANDI PUTRA", dt.date(2012, 5, 5), "L", "ANAK")],
+        dead=("BUDI SANTOSO",),
+    )
+    client = APIClient()
+    reg_id = register_until_consent(
+        client, family.kk_number, place.near.pk, capture=django_capture_on_commit_callbacks
+    )
+    assert step(client, reg_id, "submit", {"consent": True}).status_code == 200
+    card = FamilyCard.objects.get(number=family.kk_number)
+    members = card.memberships.select_related("participant").order_by("participant__birth_date")
+    assert [(m.participant.name, m.is_main) for m in members] == [
+        ("SITI AMINAH", True),
+        ("ANDI PUTRA", False),
+        ("RAKA PUTRA", False),
+    ]
+
+
+def test_the_sweep_marks_left_drafts_expired_once():
+    from registrations.tasks import expire_drafts
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)):
+        reg_id = APIClient().post(BASE, {}, format="json").json()["id"]
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)):
+        assert expire_drafts() == 1
+        assert expire_drafts() == 0
+    assert Registration.objects.get(public_id=reg_id).state == "EXPIRED"
