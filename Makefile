@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV_PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test screenshots bench lint worker beat registry clean
+.PHONY: install run test test-dates screenshots bench lint worker beat registry clean
 
 $(UV):
 	$(PY) -m venv .uv
@@ -22,6 +22,15 @@ run: install
 
 test: install
 	$(VENV_PY) scripts/test.py
+
+# The suite again on two chosen days (tests/clock.py): the next end of February and the end
+# of this year (the registry process travels too). Left out to keep CI under 15 minutes:
+# browser tests (Chromium keeps the real clock), real-worker tests (they would travel too, see
+# tests/clock.py, but each starts a worker) and the lock stress tests (dates do not matter).
+DATED_TESTS := -m "not browser and not worker and not stress"
+test-dates: install
+	TEST_TODAY=february-end $(VENV_PY) scripts/test.py $(DATED_TESTS)
+	TEST_TODAY=year-end $(VENV_PY) scripts/test.py $(DATED_TESTS)
 
 # Refresh the README's pictures (docs/screenshots/) on purpose; `make test` writes its
 # screenshots to the ignored var/screenshots/ instead.

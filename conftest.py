@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from core.factories import DEMO_PASSWORD
+from tests.clock import travel_from_environment
 from tests.workers import start_celery_worker
 
 ROOT = Path(__file__).resolve().parent
@@ -43,7 +44,13 @@ def _redis_up() -> bool:
         return False
 
 
+_TRAVELLED_TO = None
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # Before collection: test modules and factories see the chosen day too (TEST_TODAY).
+    global _TRAVELLED_TO
+    _TRAVELLED_TO = travel_from_environment(settings.TIME_ZONE)
     if not CI:
         return
     missing = []
@@ -55,6 +62,12 @@ def pytest_configure(config: pytest.Config) -> None:
         missing.append("Debian's Chromium")
     if missing:
         pytest.exit("CI=true and missing: " + "; ".join(missing), returncode=1)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _TRAVELLED_TO is None:
+        return "clock: real (set TEST_TODAY=YYYY-MM-DD, month-end, february-end or year-end)"
+    return f"clock: TEST_TODAY={os.environ['TEST_TODAY']}, from {_TRAVELLED_TO.isoformat()}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -77,6 +90,7 @@ _REFERENCE_LOADERS = [
     ("core.migrations.0002_load_regions", "load_regions"),
     ("participants.migrations.0002_segments_and_rates", "load"),
     ("core.migrations.0003_staff_group", "create_group"),
+    ("complaints.migrations.0002_staff_permissions", "grant"),
 ]
 
 

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +30,30 @@ def admin_user(request: HttpRequest) -> User:
 def masked(value: str | None) -> str:
     """NIK, KK and phone numbers are personal data: lists show only their ends."""
     return mask_number(value) or "-"
+
+
+class ExactPersonSearch(admin.ModelAdmin):
+    """Search by a full card number, NIK or KK number, matched exactly: personal numbers are
+    looked up whole (a partial NIK would list strangers), and an exact match uses the index."""
+
+    person_search_lookups: tuple[str, ...] = (
+        "participant__card_number",
+        "participant__nik",
+        "family__number",
+    )
+    search_fields = ("participant__card_number",)  # shows the box; the lookups decide
+    search_help_text = _("Full card number, NIK or KK number.")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        query = Q()
+        for lookup in self.person_search_lookups:
+            query |= Q(**{lookup: term})
+        return queryset.filter(query), False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

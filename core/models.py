@@ -43,6 +43,10 @@ class BranchOffice(models.Model):
     regency = models.ForeignKey(
         Region, on_delete=models.PROTECT, limit_choices_to={"level": Region.Level.REGENCY}
     )
+    # Shown on the Bantuan page: where a participant goes with their KTP and KK.
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,6 @@
 """`seed_demo`: the demo identities (demo.identities) written by each app's part, in the
-order of the imports (core, participants, families, the mock registry, payments, vclaim).
+order of the imports (core, participants, families, the mock registry, payments, vclaim,
+complaints).
 
 Idempotent: every row is found by its natural key (branch code, FKTP code, username, card
 number, KK number) before it is created, so running it again changes nothing."""
@@ -15,6 +16,7 @@ from participants.models import Segment
 
 from .identities import demo_families
 from .parts.accounts import seed_participant_accounts
+from .parts.complaints import seed_demo_complaints
 from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
@@ -49,4 +51,5 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     else:
         log("registry: not embedded, skipped")
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
+    seed_demo_complaints(today=today, log=log)
     seed_demo_vclaim(branches=branches, log=log)

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import admin_user, masked
+from core.admin import ExactPersonSearch, admin_user, masked
 from core.errors import DomainError
 from families.selectors import families_for_staff
 
@@ -49,7 +49,7 @@ class FamilySyncForm(forms.Form):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(admin.ModelAdmin):
+class DiscrepancyAdmin(ExactPersonSearch):
     list_display = (
         "kind",
         "subject",
@@ -60,8 +60,6 @@ class DiscrepancyAdmin(admin.ModelAdmin):
         "last_seen_at",
     )
     list_filter = ("status", "kind")
-    search_help_text = gettext_lazy("Full card number, NIK or KK number.")
-    search_fields = ("participant__card_number",)
     list_select_related = ("participant", "family", "branch")
     show_full_result_count = False
     actions = ("accept_selected", "keep_selected")
@@ -82,19 +80,6 @@ class DiscrepancyAdmin(admin.ModelAdmin):
         if not request.GET and request.method == "GET":
             return HttpResponseRedirect(f"{request.path}?status__exact=OPEN")
         return super().changelist_view(request, extra_context)
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Discrepancy], search_term: str
-    ) -> tuple[QuerySet[Discrepancy], bool]:
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return (
-            queryset.filter(participant__card_number=term)
-            | queryset.filter(participant__nik=term)
-            | queryset.filter(family__number=term),
-            False,
-        )
 
     @admin.display(description=gettext_lazy("participant / KK"))
     def subject(self, obj: Discrepancy) -> str:

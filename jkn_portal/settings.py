@@ -51,12 +51,15 @@ INSTALLED_APPS = [
     "families",
     "payments",
     "complaints",
+    "cards",
     "dukcapil_sync",
     "dukcapil_sync.registry",
     "captcha",
     "messaging",
     "accounts",
     "vclaim",
+    # Above the apps whose rows it turns into notifications (and above messaging).
+    "notifications",
     "registrations",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
@@ -230,6 +233,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" field with their own choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {"ComplaintStatusEnum": "complaints.models.ComplaintStatus"},
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -269,6 +274,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Catches reactivations whose event task was lost (broker down, worker killed).
     "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
+    # Complaints in PENANGANAN whose 5 days without a participant reply have passed.
+    "complaints-autoclose": {
+        "task": "complaints.tasks.autoclose_complaints",
+        "schedule": crontab(minute="*/15"),
+    },
+    # New status changes, bills due, payments, complaint answers and data changes.
+    "notifications-collect": {
+        "task": "notifications.tasks.collect_notifications",
+        "schedule": 60.0,
+    },
     "registration-drafts-expire": {
         "task": "registrations.tasks.expire_drafts",
         "schedule": crontab(minute="*/15"),
@@ -373,6 +388,22 @@ PAYMENT_CHANNEL_SECRETS = env_pairs("PAYMENT_CHANNEL_SECRETS")
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
 
+# --- Complaints (issue 12; DESIGN.md 4.7) ---------------------------------------------------
+# Attachments live outside the web root and every static folder; only the complaint's own
+# views serve them, to those allowed to see the complaint.
+COMPLAINT_ATTACHMENTS_DIR = Path(
+    env_str("COMPLAINT_ATTACHMENTS_DIR", str(VAR_DIR / "private" / "attachments"))
+)
+COMPLAINT_ATTACHMENT_MAX_BYTES = env_int(
+    "COMPLAINT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1
+)
+# A complaint in PENANGANAN closes when the participant has not answered for this many days
+# after the branch's last reply.
+COMPLAINT_AUTO_CLOSE_DAYS = env_int("COMPLAINT_AUTO_CLOSE_DAYS", 5, minimum=1)
+# New complaints per account (page and API share it): enough for a family, not for a flood.
+COMPLAINT_FILE_RATE = env_str("COMPLAINT_FILE_RATE", "10/hour")
+# KIS Digital: how long the QR code's signed token stays valid.
+CARD_TOKEN_MAX_AGE_SECONDS = env_int("CARD_TOKEN_MAX_AGE_SECONDS", 24 * 3600, minimum=60)
 # --- Messages (messaging/): e-mail and SMS, sent by Celery after commit ----------------------
 # E-mail: the embedded default writes each message to a file in var/mail/ (and the staff-only
 # outbox page at /outbox/ lists them); production sets EMAIL_BACKEND to SMTP and EMAIL_HOST etc.
@@ -449,3 +480,9 @@ VCLAIM_ROTATION_GRACE_HOURS = env_int("VCLAIM_ROTATION_GRACE_HOURS", 24, minimum
 # Fernet keys that encrypt the stored facility secrets, comma-separated, newest first (older
 # ones still decrypt, for key rotation). Empty: derived from SECRET_KEY.
 VCLAIM_SECRET_KEYS = env_list("VCLAIM_SECRET_KEYS")
+
+# --- Notifications (issue 12): the bell, e-mail and SMS through messaging -------------------
+# Rows of the last this many hours are looked at for new notifications (a pass every minute).
+NOTIFICATIONS_LOOKBACK_HOURS = env_int("NOTIFICATIONS_LOOKBACK_HOURS", 48, minimum=1)
+# "A bill is due in 3 days": the reminder goes out this many days before the due date.
+NOTIFICATIONS_BILL_DUE_DAYS = env_int("NOTIFICATIONS_BILL_DUE_DAYS", 3, minimum=0)

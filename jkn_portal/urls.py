@@ -14,8 +14,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("participants.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("dukcapil_sync.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("", include("cards.api.urls")),
     path("", include("registrations.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +39,9 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
+    path("", include("complaints.urls")),
+    path("", include("cards.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.REGISTRY_EMBEDDED:

@@ -336,12 +336,15 @@ class UnitMonth:
         return sum(line.state_subsidy for line in self.lines)
 
 
-def ppu_worker(members: Iterable[tuple[MemberFacts, str]]) -> MemberFacts | None:
-    """The PPU worker of a family: the PPU member with a salary, the head first."""
+def ppu_worker(members: Iterable[tuple[MemberFacts, str]], *, on: date) -> MemberFacts | None:
+    """The PPU worker of a family: the PPU member with a salary, the head first. A worker who
+    is no longer billed on `on` (dead, coverage ended) gives way to one who still is, so that a
+    family whose main worker died is billed by the surviving worker (DESIGN.md 4.5)."""
     workers = [(p, r) for p, r in members if p.segment.payer == Segment.Payer.EMPLOYER and p.salary]
     if not workers:
         return None
-    return min(workers, key=lambda pr: member_order(pr[1], pr[0].birth_date, pr[0].pk))[0]
+    living = [(p, r) for p, r in workers if is_billed(p, on=on)]
+    return min(living or workers, key=lambda pr: member_order(pr[1], pr[0].birth_date, pr[0].pk))[0]
 
 
 def units_for_month(
@@ -403,7 +406,7 @@ def _employer_unit(
     rates: RateTable,
     wage_floor: int | None,
 ) -> UnitMonth | None:
-    worker = ppu_worker(group)
+    worker = ppu_worker(group, on=on)
     # A family member's PPU cover follows the worker's (Perpres 82/2018 Pasal 4).
     if worker is None or not is_billable(worker, on=on, month=month):
         return None
@@ -512,7 +515,7 @@ def family_charges(
                 wage_floor=wages.floor(district_code, month),
             )
     refusals: dict[int, str] = {}
-    worker = ppu_worker(members)
+    worker = ppu_worker(members, on=on)
     if worker is not None:
         group = [(p, r) for p, r in members if p.segment.payer == Segment.Payer.EMPLOYER]
         places = ppu_places([(p, r) for p, r in group if p.pk != worker.pk], on=on)

@@ -3,12 +3,20 @@
 from datetime import date
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from core.factories import BranchOfficeFactory, region
 from core.nik import make_nik
 
 from .models import Facility, Participant, Segment
+from .status import month_index, month_start
+
+
+def months_ago(n: int, on: date | None = None) -> date:
+    """The first day of the month `n` months before the month of `on` (default: today, read
+    when called, so tests follow the clock; see tests/clock.py)."""
+    return month_start(month_index(on or timezone.localdate()) - n)
 
 
 class FacilityFactory(DjangoModelFactory):
@@ -47,4 +55,5 @@ class ParticipantFactory(DjangoModelFactory):
     fktp = factory.SubFactory(FacilityFactory)
     branch = factory.SelfAttribute("fktp.branch")
     coverage_start = date(2020, 1, 1)
-    paid_through = date(2026, 11, 1)
+    # Paid up: this month's iuran paid, whatever day the suite runs on.
+    paid_through = factory.LazyFunction(lambda: months_ago(0))

@@ -18,6 +18,7 @@ from core.errors import DomainError, ValidationFailed
 from core.models import User
 from core.nik import validate_nik_matches
 
+from .locks import participant_lock, participants_lock
 from .models import Cause, Participant, RegistryHold, StatusChange
 from .status import arrears_months, derive_status
 
@@ -111,11 +112,7 @@ def participants_refresh_statuses(
     on = on or _today()
     now = timezone.now()
     with transaction.atomic():
-        rows = list(
-            Participant.objects.select_related("segment")
-            .select_for_update(of=("self",))
-            .filter(pk__in=participant_ids)
-        )
+        rows = participants_lock(ids=participant_ids)
         changed: list[Participant] = []
         history: list[StatusChange] = []
         for p in rows:
@@ -154,9 +151,7 @@ def participant_correct(
             fields={f: [_("Not correctable here.")] for f in sorted(unknown)},
         )
     with transaction.atomic():
-        locked = (
-            Participant.objects.select_for_update().select_related("segment").get(pk=participant.pk)
-        )
+        locked = participant_lock(participant_id=participant.pk)
         for field, value in changes.items():
             setattr(locked, field, value)
         if locked.nik:
@@ -243,10 +238,7 @@ def participants_record_payments(
     with transaction.atomic():
         locked = {
             p.pk: p
-            for p in Participant.objects.select_related("segment")
-            .select_for_update(of=("self",))
-            .filter(pk__in={pk for f in payments for pk in f.participant_ids})
-            .order_by("pk")
+            for p in participants_lock(ids={pk for f in payments for pk in f.participant_ids})
         }
         for indexes in rounds:
             _record_payment_round(
@@ -356,13 +348,7 @@ def participants_apply_registry_facts(
     if unknown:
         raise ValueError(f"not registry facts: {sorted(unknown)}")
     with transaction.atomic():
-        rows = {
-            p.pk: p
-            for p in Participant.objects.select_for_update(of=("self",))
-            .select_related("segment")
-            .filter(pk__in=[c.participant_id for c in changes])
-            .order_by("pk")
-        }
+        rows = {p.pk: p for p in participants_lock(ids=[c.participant_id for c in changes])}
         fields: set[str] = set()
         touched: list[Participant] = []
         for change in changes:
@@ -472,9 +458,7 @@ def participant_retire_as_duplicate(
     if duplicate.pk == keep.pk:
         raise DomainError(_("A record cannot be merged into itself."), code="MERGE_SELF")
     with transaction.atomic():
-        locked = (
-            Participant.objects.select_for_update().select_related("segment").get(pk=duplicate.pk)
-        )
+        locked = participant_lock(participant_id=duplicate.pk)
         if locked.retired_at is not None:
             raise DomainError(_("This record is already retired."), code="ALREADY_RETIRED")
         locked.retired_at = timezone.now()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.models import JobRun
+from core.tasks import DATABASE_RETRY
 
 from .models import Cause, Participant
 from .services import participants_refresh_statuses
@@ -52,7 +53,9 @@ def recompute_all_statuses_run(*, chunk_size: int | None = None) -> JobRun:
     return run
 
 
-@shared_task(name="participants.tasks.recompute_all_statuses", acks_late=True)
+# The same retry policy as the payment tasks: a deadlock or a lost connection runs the job
+# again (idempotent: statuses that are already right are not touched).
+@shared_task(name="participants.tasks.recompute_all_statuses", acks_late=True, **DATABASE_RETRY)
 def recompute_all_statuses() -> dict[str, int]:
     run = recompute_all_statuses_run()
     return {"job_run": run.pk, "done": run.done, "changed": run.changed}

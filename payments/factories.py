@@ -18,9 +18,8 @@ from core.nik import make_nik
 from families.factories import family_with_members
 from families.models import FamilyCard, FamilyMembership, Relationship
 from families.services import family_virtual_account
-from participants.factories import FacilityFactory
+from participants.factories import FacilityFactory, months_ago
 from participants.models import Facility, Participant, Segment
-from participants.status import month_index, month_start
 
 from .models import PaymentChannel
 from .services import sign
@@ -34,11 +33,6 @@ class PaymentChannelFactory(DjangoModelFactory[PaymentChannel]):
     code = factory.Sequence(lambda n: f"BANK_T{n:03d}")
     name = factory.Sequence(lambda n: f"Bank Uji {n}")
     secret = factory.LazyFunction(lambda: secrets.token_hex(32))
-
-
-def months_ago(n: int, on: date | None = None) -> date:
-    """The first day of the month `n` months before the month of `on` (default today)."""
-    return month_start(month_index(on or timezone.localdate()) - n)
 
 
 def family_in_arrears(

@@ -9,8 +9,9 @@ from datetime import date
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from core.tasks import DATABASE_RETRY
 
 from .jobs import (
     billing_chunk_run,
@@ -23,20 +24,13 @@ from .services import reactivations_apply
 
 logger = logging.getLogger(__name__)
 
-_RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": 60,
-    "max_retries": 5,
-}
-
 
 @shared_task(
     name="payments.tasks.reactivate",
     acks_late=True,
     time_limit=60,
     soft_time_limit=50,
-    **_RETRY,
+    **DATABASE_RETRY,
 )
 def reactivate(reactivation_id: int) -> dict[str, int | bool]:
     """A confirmed payment's settlement, applied to the members (enqueued on commit), with
@@ -53,7 +47,7 @@ def reactivate(reactivation_id: int) -> dict[str, int | bool]:
     }
 
 
-@shared_task(name="payments.tasks.sweep_reactivations", acks_late=True, **_RETRY)
+@shared_task(name="payments.tasks.sweep_reactivations", acks_late=True, **DATABASE_RETRY)
 def sweep_reactivations() -> dict[str, int]:
     run = reactivations_sweep_run()
     return {"job_run": run.pk, "done": run.done, "changed": run.changed}
@@ -63,7 +57,9 @@ def _month(value: str | None, default: date) -> date:
     return date.fromisoformat(f"{value}-01") if value else default
 
 
-@shared_task(name="payments.tasks.generate_monthly_bills", bind=True, acks_late=True, **_RETRY)
+@shared_task(
+    name="payments.tasks.generate_monthly_bills", bind=True, acks_late=True, **DATABASE_RETRY
+)
 def generate_monthly_bills(self: Task, month: str | None = None) -> dict[str, int]:
     """Bills of `month` ("YYYY-MM", default: this month), on the 1st (beat). Fans out: one
     task per chunk of families, on the queue this one came from, so every worker bills at
@@ -76,7 +72,7 @@ def generate_monthly_bills(self: Task, month: str | None = None) -> dict[str, in
     return {"job_run": run.pk, "total": run.total, "chunks": len(chunks)}
 
 
-@shared_task(name="payments.tasks.bill_families", acks_late=True, **_RETRY)
+@shared_task(name="payments.tasks.bill_families", acks_late=True, **DATABASE_RETRY)
 def bill_families(run_id: int, month: str, after_id: int, last_id: int) -> dict[str, int]:
     """One chunk of a billing run: the families with after_id < id <= last_id."""
     made = billing_chunk_run(
@@ -85,7 +81,7 @@ def bill_families(run_id: int, month: str, after_id: int, last_id: int) -> dict[
     return {"job_run": run_id, "bills": made}
 
 
-@shared_task(name="payments.tasks.month_end", acks_late=True, **_RETRY)
+@shared_task(name="payments.tasks.month_end", acks_late=True, **DATABASE_RETRY)
 def month_end(month: str | None = None) -> dict[str, int]:
     """Members of families that left `month` unpaid (default: last month) become TIDAK AKTIF."""
     run = month_end_run(month=_month(month, previous_month(timezone.localdate())))

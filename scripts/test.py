@@ -61,6 +61,8 @@ def main() -> int:
         f" (worker tests {'on' if have_redis and have_pg else 'skipped'})"
     )
     print(f"browser:  {chromium or 'none (browser tests skipped)'}")
+    today = env.get("TEST_TODAY")
+    print(f"clock:    {'TEST_TODAY=' + today + ' (tests/clock.py)' if today else 'real'}")
     if missing:
         print("missing:  " + "; ".join(missing))
         if ci:

@@ -4,14 +4,13 @@ Tests marked `postgres` need the database to be PostgreSQL, `worker` a Redis bro
 Celery worker, `browser` Debian's Chromium. Missing locally: skipped, by name. With CI=true:
 the run fails at once."""
 
-from datetime import date
-
 import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from core.factories import FacilityUserFactory, UserFactory
 from families.factories import family_with_members
+from participants.factories import months_ago
 
 
 def make_family(size: int = 3, **participant_kwargs):
@@ -25,12 +24,12 @@ def make_family(size: int = 3, **participant_kwargs):
 
 @pytest.fixture
 def family_a():
-    return make_family(3, paid_through=date(2026, 11, 1))
+    return make_family(3, paid_through=months_ago(0))
 
 
 @pytest.fixture
 def family_b():
-    return make_family(2, paid_through=date(2026, 11, 1))
+    return make_family(2, paid_through=months_ago(0))
 
 
 def bearer(user) -> APIClient:

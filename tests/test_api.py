@@ -7,6 +7,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from participants.factories import months_ago
 from participants.models import Participant
 
 from .conftest import bearer
@@ -73,6 +74,8 @@ def test_too_many_failures_lock_the_account_with_retry_after(family_a, settings)
 
 def test_my_family_lists_every_member_with_status_reason_and_remedy(family_a):
     family, head = family_a
+    # Paid through last month: this month's contribution is due and shown.
+    Participant.objects.filter(memberships__family=family).update(paid_through=months_ago(1))
     child = family.memberships.filter(is_main=False).first().participant
     Participant.objects.filter(pk=child.pk).update(registry_hold="DUKCAPIL_MISMATCH")
     body = bearer(head.user).get("/api/v1/me/family/").json()

@@ -16,8 +16,11 @@ BELOW = {
     "payments": {"core", "participants", "families"},
     "complaints": {"core", "participants", "families"},
     "dukcapil_sync": {"core", "participants", "families"},
+    "cards": {"core", "participants", "families"},
     "messaging": {"core", "participants", "families"},
     "accounts": {"core", "participants", "families", "messaging"},
+    # Above the apps whose rows it turns into notifications; delivers through messaging.
+    "notifications": {"core", "participants", "families", "payments", "complaints", "messaging"},
     "vclaim": {"core", "participants", "families"},
     # Registrations use the registry client, billing and VA, the bot check and messages.
     "registrations": {

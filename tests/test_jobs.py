@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from core.models import JobRun
@@ -10,6 +11,7 @@ from participants.factories import ParticipantFactory
 from participants.models import Participant, StatusChange
 from participants.status import month_index, month_start
 from participants.tasks import recompute_all_statuses, recompute_all_statuses_run
+from payments.tasks import month_end, reactivate
 
 
 def stale_participants(n: int) -> list[Participant]:
@@ -42,31 +44,59 @@ def test_recompute_changes_stale_statuses_once_in_chunks():
     assert StatusChange.objects.filter(cause="DAILY_RECOMPUTE").count() == 7
 
 
-@pytest.mark.django_db
-def test_recompute_resumes_after_a_run_killed_midway(monkeypatch):
-    stale_participants(6)
+def chunk_fails(monkeypatch, *, call: int, error: Exception) -> None:
+    """The job's `call`-th chunk raises `error` (a killed worker, a deadlock victim)."""
     from participants import tasks
 
     real = tasks.participants_refresh_statuses
     calls = {"n": 0}
 
-    def dies_on_second_chunk(**kwargs):
+    def refresh(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
+        if calls["n"] == call:
+            raise error
         return real(**kwargs)
 
-    monkeypatch.setattr(tasks, "participants_refresh_statuses", dies_on_second_chunk)
+    monkeypatch.setattr(tasks, "participants_refresh_statuses", refresh)
+
+
+@pytest.mark.django_db
+def test_recompute_resumes_after_a_run_killed_midway(monkeypatch):
+    stale_participants(6)
+    chunk_fails(monkeypatch, call=2, error=RuntimeError("worker killed"))
+
     with pytest.raises(RuntimeError):
         recompute_all_statuses_run(chunk_size=3)
     failed = JobRun.objects.get()
     assert (failed.state, failed.done, failed.changed) == ("FAILED", 3, 3)
     assert "worker killed" in failed.error
 
-    monkeypatch.setattr(tasks, "participants_refresh_statuses", real)
+    monkeypatch.undo()
     rerun = recompute_all_statuses_run(chunk_size=3)
     assert (rerun.done, rerun.changed) == (6, 3)
     assert StatusChange.objects.count() == 6  # each participant changed exactly once
+
+
+@pytest.mark.django_db
+def test_recompute_task_runs_again_after_a_deadlock_like_the_payment_tasks(monkeypatch):
+    # Given PostgreSQL picks the nightly job's first chunk as a deadlock victim.
+    stale_participants(3)
+    chunk_fails(monkeypatch, call=1, error=OperationalError("deadlock detected"))
+
+    # When the task runs (here, not on a worker: apply() runs its retries here too).
+    result = recompute_all_statuses.apply(throw=False)
+
+    # Then it ran again and finished the work; the failed attempt is on record.
+    assert result.successful() and result.get()["changed"] == 3
+    assert list(JobRun.objects.order_by("pk").values_list("state", "done", "changed")) == [
+        ("FAILED", 0, 0),
+        ("DONE", 3, 3),
+    ]
+    policy = ("autoretry_for", "retry_backoff", "retry_backoff_max", "max_retries", "acks_late")
+    for task in (reactivate, month_end):
+        assert {k: getattr(recompute_all_statuses, k) for k in policy} == {
+            k: getattr(task, k) for k in policy
+        }
 
 
 @pytest.mark.worker

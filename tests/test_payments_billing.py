@@ -89,7 +89,9 @@ def test_class_3_members_pay_35000_and_the_government_adds_7000():
 
 
 def test_pbi_is_billed_to_the_state_and_settled_as_it_is_made():
-    family = family_with_members(size=3, segment=Segment.objects.get(code="PBI_APBN"))
+    family = family_with_members(
+        size=3, segment=Segment.objects.get(code="PBI_APBN"), paid_through=NOV
+    )
 
     billing_run(month=DEC)
 

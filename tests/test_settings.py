@@ -126,6 +126,8 @@ def test_one_beat_schedule_names_every_periodic_job_and_each_task_exists(setting
         "nightly-status-recompute": "participants.tasks.recompute_all_statuses",
         "nightly-dukcapil-sync": "dukcapil_sync.tasks.sync_full",
         "reactivation-sweep": "payments.tasks.sweep_reactivations",
+        "complaints-autoclose": "complaints.tasks.autoclose_complaints",
+        "notifications-collect": "notifications.tasks.collect_notifications",
         "messaging-requeue": "messaging.tasks.requeue_due_messages",
         "registration-drafts-expire": "registrations.tasks.expire_drafts",
     }

@@ -103,7 +103,9 @@ def test_ppu_arrears_tell_to_ask_the_employer():
 
 def test_deceased_wins_over_everything():
     p = ParticipantFactory(
-        date_of_death=date(2026, 10, 3), registry_hold=RegistryHold.DUPLICATE_NIK
+        date_of_death=date(2026, 10, 3),
+        registry_hold=RegistryHold.DUPLICATE_NIK,
+        paid_through=date(2026, 11, 1),
     )
     assert status_of(p, date(2026, 11, 1)) == ("TIDAK_AKTIF", "DECEASED")
     # Before the death the hold applies.
@@ -118,7 +120,9 @@ def test_deceased_wins_over_everything():
     ],
 )
 def test_coverage_end_covers_its_last_day_only(reason, expected):
-    p = ParticipantFactory(coverage_end=date(2026, 10, 31), coverage_end_reason=reason)
+    p = ParticipantFactory(
+        coverage_end=date(2026, 10, 31), coverage_end_reason=reason, paid_through=date(2026, 11, 1)
+    )
     assert status_of(p, date(2026, 10, 31))[0] == "AKTIF"
     assert status_of(p, date(2026, 11, 1)) == ("TIDAK_AKTIF", expected)
 
@@ -133,7 +137,9 @@ def test_not_yet_covered_before_coverage_start():
     "hold", [RegistryHold.DUKCAPIL_MISMATCH, RegistryHold.DUPLICATE_NIK, RegistryHold.NIK_NOT_FOUND]
 )
 def test_registry_holds_suspend(hold):
-    p = ParticipantFactory(registry_hold=hold, hold_note="nama di Dukcapil: X")
+    p = ParticipantFactory(
+        registry_hold=hold, hold_note="nama di Dukcapil: X", paid_through=date(2026, 11, 1)
+    )
     r = derive_status(p, on=date(2026, 11, 21))
     assert (r.status, r.reason, r.colour) == ("PENANGGUHAN", hold.value, "amber")
     assert r.remedy
@@ -141,7 +147,9 @@ def test_registry_holds_suspend(hold):
 
 def test_a_paid_newborn_without_nik_is_active_with_a_note_and_on_hold_after_3_months():
     born = date(2026, 11, 9)
-    p = ParticipantFactory(nik=None, birth_date=born, coverage_start=born)
+    p = ParticipantFactory(
+        nik=None, birth_date=born, coverage_start=born, paid_through=date(2026, 11, 1)
+    )
     r = derive_status(p, on=date(2026, 11, 21))
     assert (r.status, r.reason) == ("AKTIF", "ACTIVE")
     assert [n.code for n in r.notes] == ["NIK_NOT_ISSUED"]

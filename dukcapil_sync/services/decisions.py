@@ -41,6 +41,7 @@ from families.services import (
     family_member_move,
     family_member_register,
 )
+from participants.locks import participants_lock
 from participants.models import Cause, Participant
 from participants.services import (
     REASON_MAX_LENGTH,
@@ -64,6 +65,12 @@ def _reason(text: str, *, field: str) -> str:
 
 
 def _lock_open(discrepancy: Discrepancy) -> Discrepancy:
+    # Participants first, as the sync locks them (participants.locks): a decision that locked
+    # the discrepancy first could wait for a sync chunk waiting for this very discrepancy.
+    participant_ids = [discrepancy.participant_id] if discrepancy.participant_id else []
+    if discrepancy.kind == Kind.DUPLICATE_NIK and discrepancy.detail.get("other_participant_id"):
+        participant_ids.append(discrepancy.detail["other_participant_id"])
+    participants_lock(ids=participant_ids)
     locked = (
         Discrepancy.objects.select_for_update(of=("self",))
         .select_related("participant", "family")

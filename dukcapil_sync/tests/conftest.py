@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.utils import timezone
 
 from core.nik import make_nik
 from dukcapil_sync.client import reset_circuit_breakers
@@ -183,6 +184,12 @@ def registry(registry_process: Registry, settings: Any) -> Iterator[Registry]:
     reset_circuit_breakers()
     yield registry_process
     reset_circuit_breakers()
+
+
+@pytest.fixture
+def baby_birth() -> dt.date:
+    """Born 10 days before the day the test runs: a newborn within the 28 days."""
+    return timezone.localdate() - dt.timedelta(days=10)
 
 
 _serials = iter(range(1, 10_000))

@@ -5,18 +5,16 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from core.factories import StaffUserFactory
 from core.models import STAFF_GROUP_NAME
 from dukcapil_sync.models import Discrepancy, SyncRun
 from dukcapil_sync.services import family_sync
-from participants.status import month_index, month_start
+from participants.factories import months_ago
 from tests.conftest import make_family
 
 pytestmark = pytest.mark.django_db
 
-PAID = month_start(month_index(timezone.localdate()))
 QUEUE = "admin:dukcapil_sync_discrepancy_changelist"
 
 
@@ -30,7 +28,7 @@ def staff_client(branch) -> tuple[Client, object]:
 
 @pytest.fixture
 def queued(registry):
-    family, _head = make_family(2, paid_through=PAID)
+    family, _head = make_family(2, paid_through=months_ago(0))
     child = family.memberships.order_by("-participant_id").first().participant
     registry.mirror(family, **{child.nik: {"name": "NAMA DI DUKCAPIL"}})
     family_sync(family=family, trigger="STAFF")

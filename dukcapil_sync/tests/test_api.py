@@ -3,17 +3,15 @@ every endpoint in the OpenAPI schema with errors in the one shape."""
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from core.factories import FacilityUserFactory, StaffUserFactory, UserFactory
 from dukcapil_sync.models import Discrepancy
+from participants.factories import months_ago
 from participants.models import Participant
-from participants.status import month_index, month_start
 from tests.conftest import bearer, make_family
 
 pytestmark = pytest.mark.django_db
 
-PAID = month_start(month_index(timezone.localdate()))
 SYNC = "/api/v1/me/family/sync/"
 QUEUE = "/api/v1/staff/discrepancies/"
 
@@ -28,7 +26,7 @@ def fresh_throttles():
 @pytest.fixture
 def mismatch(registry):
     """A family whose last member's name differs at Dukcapil."""
-    family, head = make_family(3, paid_through=PAID)
+    family, head = make_family(3, paid_through=months_ago(0))
     child = family.memberships.order_by("-participant_id").first().participant
     registry.mirror(family, **{child.nik: {"name": "NAMA DUKCAPIL"}})
     return family, head, child

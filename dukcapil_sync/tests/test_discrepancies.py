@@ -5,28 +5,24 @@ reopened by a later sync. CI runs these on PostgreSQL."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from core.errors import DomainError, ValidationFailed
 from core.factories import StaffUserFactory
 from dukcapil_sync.models import Discrepancy, Kind, ParticipantSyncState
 from dukcapil_sync.services import discrepancy_accept, discrepancy_keep, family_sync
 from families.models import FamilyCard, FamilyMembership
+from participants.factories import months_ago
 from participants.models import Cause, Participant, StatusChange
-from participants.status import month_index, month_start
 from tests.conftest import make_family
 
 from .conftest import add_member, new_nik
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-PAID = month_start(month_index(TODAY))
-
 
 @pytest.fixture
 def family():
-    family, head = make_family(3, paid_through=PAID)
+    family, head = make_family(3, paid_through=months_ago(0))
     return family
 
 
@@ -418,20 +414,18 @@ def test_moved_kk_kept(moved, staff, family):
 
 # --- new member on the KK, newborns ------------------------------------------------------------
 
-BABY_BIRTH = TODAY - dt.timedelta(days=10)
-
 
 @pytest.fixture
-def new_member(registry, family):
+def new_member(registry, family, baby_birth):
     registry.mirror(family)
-    baby_nik = new_nik(birth_date=BABY_BIRTH, sex="P")
+    baby_nik = new_nik(birth_date=baby_birth, sex="P")
     registry.control(
         {
             "action": "birth",
             "kk_number": family.number,
             "nik": baby_nik,
             "name": "PUTRI AYU",
-            "birth_date": BABY_BIRTH.isoformat(),
+            "birth_date": baby_birth.isoformat(),
             "sex": "P",
             "birth_place": "JAKARTA",
         }
@@ -448,7 +442,7 @@ def test_new_member_is_offered_to_the_family_without_suspending_anyone(new_membe
     assert {state_of(p)[0] for p in members(family)} == {"AKTIF"}
 
 
-def test_new_member_accepted_is_registered_into_the_family(new_member, staff, family):
+def test_new_member_accepted_is_registered_into_the_family(new_member, staff, family, baby_birth):
     discrepancy_accept(discrepancy=only_discrepancy(kind=Kind.NEW_KK_MEMBER), actor=staff)
 
     baby = Participant.objects.get(nik=new_member)
@@ -463,7 +457,7 @@ def test_new_member_accepted_is_registered_into_the_family(new_member, staff, fa
         "PUTRI AYU",
         head.segment,
         head.fktp,
-        BABY_BIRTH,
+        baby_birth,
     )
     assert baby.card_number.startswith("0002")
     # Covered from birth once the iuran from the month of birth is paid (DESIGN.md 4.5).
@@ -482,21 +476,21 @@ def test_new_member_kept(new_member, staff, family):
     assert sync(family).differences == 0
 
 
-def test_newborn_without_nik_gets_it_once_the_registry_has_it(registry, family):
+def test_newborn_without_nik_gets_it_once_the_registry_has_it(registry, family, baby_birth):
     registry.mirror(family)
-    baby = add_member(family, name="Bayi Ny. Test", birth_date=BABY_BIRTH, sex="P", nik=None)
+    baby = add_member(family, name="Bayi Ny. Test", birth_date=baby_birth, sex="P", nik=None)
     assert state_of(baby)[:2] == ("AKTIF", "ACTIVE")  # never refreshed by the test helper
     sync(family)
     assert not Discrepancy.objects.exists()  # nothing at Dukcapil yet
 
-    baby_nik = new_nik(birth_date=BABY_BIRTH, sex="P")
+    baby_nik = new_nik(birth_date=baby_birth, sex="P")
     registry.control(
         {
             "action": "birth",
             "kk_number": family.number,
             "nik": baby_nik,
             "name": "PUTRI AYU",
-            "birth_date": BABY_BIRTH.isoformat(),
+            "birth_date": baby_birth.isoformat(),
             "sex": "P",
             "birth_place": "JAKARTA",
         }
@@ -515,21 +509,21 @@ def test_newborn_without_nik_gets_it_once_the_registry_has_it(registry, family):
 
 
 @pytest.fixture
-def duplicate(registry, family):
+def duplicate(registry, family, baby_birth):
     """Our newborn (no NIK yet) in this family; the same baby registered in another family
     with the NIK that Dukcapil has now issued on this family's KK."""
     registry.mirror(family)
-    baby = add_member(family, name="Bayi Ny. Test", birth_date=BABY_BIRTH, sex="P", nik=None)
-    other_family, _head = make_family(1, paid_through=PAID)
-    baby_nik = new_nik(birth_date=BABY_BIRTH, sex="P")
-    twin = add_member(other_family, name="Putri Ayu", birth_date=BABY_BIRTH, sex="P", nik=baby_nik)
+    baby = add_member(family, name="Bayi Ny. Test", birth_date=baby_birth, sex="P", nik=None)
+    other_family, _head = make_family(1, paid_through=months_ago(0))
+    baby_nik = new_nik(birth_date=baby_birth, sex="P")
+    twin = add_member(other_family, name="Putri Ayu", birth_date=baby_birth, sex="P", nik=baby_nik)
     registry.control(
         {
             "action": "birth",
             "kk_number": family.number,
             "nik": baby_nik,
             "name": "PUTRI AYU",
-            "birth_date": BABY_BIRTH.isoformat(),
+            "birth_date": baby_birth.isoformat(),
             "sex": "P",
             "birth_place": "JAKARTA",
         }

@@ -22,11 +22,9 @@ from dukcapil_sync.models import (
 from dukcapil_sync.services import full_sync_start, full_sync_work
 from dukcapil_sync.tasks import sync_full, sync_full_resume
 from families.models import FamilyCard
+from participants.factories import months_ago
 from participants.models import Participant
-from participants.status import month_index, month_start
 from tests.conftest import make_family
-
-PAID = month_start(month_index(timezone.localdate()))
 
 
 def families(registry, count: int, size: int = 3) -> list[FamilyCard]:
@@ -34,7 +32,7 @@ def families(registry, count: int, size: int = 3) -> list[FamilyCard]:
     member's name differs at Dukcapil (a queued difference)."""
     made = []
     for i in range(count):
-        family, _head = make_family(size, paid_through=PAID)
+        family, _head = make_family(size, paid_through=months_ago(0))
         last = family.memberships.order_by("-participant_id").first().participant
         registry.mirror(family, **({last.nik: {"name": f"NAMA LAIN {i}"}} if i % 3 == 0 else {}))
         made.append(family)

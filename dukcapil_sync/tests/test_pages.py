@@ -11,17 +11,21 @@ from django.utils import timezone
 
 from dukcapil_sync.models import Discrepancy
 from families.models import FamilyMembership
+from participants.factories import months_ago
 from participants.models import Participant
-from participants.status import month_index, month_start
 from tests.conftest import make_family
 
 from .conftest import new_nik
 
 pytestmark = pytest.mark.django_db
 
-PAID = month_start(month_index(timezone.localdate()))
 FAMILY_PAGE = "/info-peserta/"
-BABY_BIRTH = timezone.localdate() - dt.timedelta(days=5)
+
+
+@pytest.fixture
+def baby_birth() -> dt.date:
+    """Born 5 days before the day the test runs: a newborn within the 28 days."""
+    return timezone.localdate() - dt.timedelta(days=5)
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +41,7 @@ def logged_in(user) -> Client:
 
 @pytest.fixture
 def family_with_mismatch(registry):
-    family, head = make_family(2, paid_through=PAID)
+    family, head = make_family(2, paid_through=months_ago(0))
     child = family.memberships.order_by("-participant_id").first().participant
     registry.mirror(family, **{child.nik: {"name": "NAMA DI DUKCAPIL"}})
     return family, head, child
@@ -98,17 +102,17 @@ def test_registry_down_is_said_plainly(family_with_mismatch, registry):
 
 
 @pytest.fixture
-def newborn_offer(registry):
-    family, head = make_family(2, paid_through=PAID)
+def newborn_offer(registry, baby_birth):
+    family, head = make_family(2, paid_through=months_ago(0))
     registry.mirror(family)
-    baby_nik = new_nik(birth_date=BABY_BIRTH, sex="L")
+    baby_nik = new_nik(birth_date=baby_birth, sex="L")
     registry.control(
         {
             "action": "birth",
             "kk_number": family.number,
             "nik": baby_nik,
             "name": "RIZKI PRATAMA",
-            "birth_date": BABY_BIRTH.isoformat(),
+            "birth_date": baby_birth.isoformat(),
             "sex": "L",
             "birth_place": "JAKARTA",
         }
@@ -141,7 +145,7 @@ def test_new_member_is_offered_and_registered_by_the_family(newborn_offer):
 
 def test_another_familys_offer_is_not_found(newborn_offer):
     _family, _head, baby_nik, offer = newborn_offer
-    _other, stranger = make_family(1, paid_through=PAID)
+    _other, stranger = make_family(1, paid_through=months_ago(0))
     client = logged_in(stranger.user)
 
     assert client.get(reverse("dukcapil_sync:register_member", args=[offer.pk])).status_code == 404

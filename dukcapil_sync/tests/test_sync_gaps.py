@@ -11,18 +11,19 @@ from core.factories import StaffUserFactory
 from dukcapil_sync.models import Discrepancy, Kind
 from dukcapil_sync.services import discrepancy_accept
 from families.models import FamilyCard, Relationship
+from participants.factories import months_ago
 from participants.models import Participant
 from tests.conftest import make_family
 
 from .conftest import add_member, new_nik
-from .test_discrepancies import BABY_BIRTH, PAID, child_of, only_discrepancy, state_of, sync
+from .test_discrepancies import child_of, only_discrepancy, state_of, sync
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def family():
-    family, _head = make_family(3, paid_through=PAID)
+    family, _head = make_family(3, paid_through=months_ago(0))
     return family
 
 
@@ -101,7 +102,9 @@ def test_marital_status_from_the_registry_is_applied_with_an_audit_row(registry,
     assert child.history.first().history_change_reason == "Dukcapil sync: marital status"
 
 
-def _registry_baby(registry, family: FamilyCard, *, nik: str, relationship: str) -> None:
+def _registry_baby(
+    registry, family: FamilyCard, *, nik: str, relationship: str, birth_date: dt.date
+) -> None:
     """The registry lists a baby on the family's KK with this NIK and relationship."""
     members = [
         [m.participant.nik, m.relationship] for m in family.memberships.all() if m.participant.nik
@@ -112,7 +115,7 @@ def _registry_baby(registry, family: FamilyCard, *, nik: str, relationship: str)
             "nik": nik,
             "name": "PUTRI AYU",
             "birth_place": "JAKARTA",
-            "birth_date": BABY_BIRTH,
+            "birth_date": birth_date,
             "sex": "P",
             "address": family.address,
         },
@@ -128,21 +131,21 @@ def _registry_baby(registry, family: FamilyCard, *, nik: str, relationship: str)
 
 
 @pytest.mark.parametrize(
-    ("nik_birth", "relationship", "problem"),
+    ("nik_days_before_birth", "relationship", "problem"),
     [
         # The NIK's date part says another day than the baby's birth date.
-        (BABY_BIRTH - dt.timedelta(days=1), Relationship.CHILD, "NIK"),
+        (1, Relationship.CHILD, "NIK"),
         # The registry lists the baby as another relative, not a child.
-        (BABY_BIRTH, Relationship.OTHER, "LAINNYA"),
+        (0, Relationship.OTHER, "LAINNYA"),
     ],
 )
 def test_a_newborn_nik_that_does_not_fit_the_baby_is_not_applied(
-    registry, family, staff, nik_birth, relationship, problem
+    registry, family, staff, baby_birth, nik_days_before_birth, relationship, problem
 ):
     registry.mirror(family)
-    baby = add_member(family, name="Bayi Ny. Test", birth_date=BABY_BIRTH, sex="P", nik=None)
-    nik = new_nik(birth_date=nik_birth, sex="P")
-    _registry_baby(registry, family, nik=nik, relationship=relationship)
+    baby = add_member(family, name="Bayi Ny. Test", birth_date=baby_birth, sex="P", nik=None)
+    nik = new_nik(birth_date=baby_birth - dt.timedelta(days=nik_days_before_birth), sex="P")
+    _registry_baby(registry, family, nik=nik, relationship=relationship, birth_date=baby_birth)
 
     sync(family)
 
@@ -155,11 +158,13 @@ def test_a_newborn_nik_that_does_not_fit_the_baby_is_not_applied(
     assert not Discrepancy.objects.filter(kind=Kind.NEW_KK_MEMBER).exists()
 
 
-def test_a_newborn_nik_that_fits_is_applied_at_once(registry, family):
+def test_a_newborn_nik_that_fits_is_applied_at_once(registry, family, baby_birth):
     registry.mirror(family)
-    baby = add_member(family, name="Bayi Ny. Test", birth_date=BABY_BIRTH, sex="P", nik=None)
-    nik = new_nik(birth_date=BABY_BIRTH, sex="P")
-    _registry_baby(registry, family, nik=nik, relationship=Relationship.CHILD)
+    baby = add_member(family, name="Bayi Ny. Test", birth_date=baby_birth, sex="P", nik=None)
+    nik = new_nik(birth_date=baby_birth, sex="P")
+    _registry_baby(
+        registry, family, nik=nik, relationship=Relationship.CHILD, birth_date=baby_birth
+    )
 
     sync(family)
 

@@ -7,18 +7,16 @@ from core.factories import StaffUserFactory
 from dukcapil_sync.models import Discrepancy, SyncRun
 from dukcapil_sync.services import participant_sync
 from dukcapil_sync.tasks import enqueue_family_sync, sync_family, sync_participant
-from participants.status import month_index, month_start
+from participants.factories import months_ago
 from tests.conftest import make_family
 
 from .conftest import add_member
 
 pytestmark = pytest.mark.django_db
 
-PAID = month_start(month_index(timezone.localdate()))
-
 
 def test_person_sync_checks_one_participant(registry):
-    family, head = make_family(2, paid_through=PAID)
+    family, head = make_family(2, paid_through=months_ago(0))
     registry.mirror(family, **{head.nik: {"sex": "P"}})
 
     run = participant_sync(participant=head)
@@ -35,7 +33,7 @@ def test_person_sync_checks_one_participant(registry):
 
 
 def test_person_sync_of_a_newborn_without_nik_syncs_the_family(registry):
-    family, _head = make_family(2, paid_through=PAID)
+    family, _head = make_family(2, paid_through=months_ago(0))
     registry.mirror(family)
     baby = add_member(family, name="Bayi", birth_date=timezone.localdate(), nik=None)
 
@@ -45,7 +43,7 @@ def test_person_sync_of_a_newborn_without_nik_syncs_the_family(registry):
 
 
 def test_family_sync_task_is_enqueued_on_commit(registry, django_capture_on_commit_callbacks):
-    family, _head = make_family(2, paid_through=PAID)
+    family, _head = make_family(2, paid_through=months_ago(0))
     registry.mirror(family)
     staff = StaffUserFactory(branch=family.branch)
 
@@ -66,7 +64,7 @@ def test_family_sync_task_is_enqueued_on_commit(registry, django_capture_on_comm
 
 
 def test_tasks_report_an_unavailable_registry_without_failing(registry):
-    family, head = make_family(1, paid_through=PAID)
+    family, head = make_family(1, paid_through=months_ago(0))
     registry.faults(outage=True)
 
     assert sync_family(family.pk) is None

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from families.models import FamilyCard, FamilyMembership
 from families.services import family_main_after_death
+from participants.locks import participants_lock
 from participants.models import Cause, Participant
 from participants.services import RegistryFactChange, participants_apply_registry_facts
 
@@ -75,12 +76,7 @@ def reconcile(
 ) -> ChunkResult:
     """Compare, record and apply for one chunk. Call inside a transaction: the participants
     are locked for its duration, so a staff correction in between is never lost."""
-    participants = list(
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("segment")
-        .filter(pk__in=participant_ids, retired_at__isnull=True)
-        .order_by("pk")
-    )
+    participants = participants_lock(ids=participant_ids, live_only=True)
     by_id = {p.pk: p for p in participants}
     family_members = _family_memberships(family_ids)
     members = _our_members(participants, family_members)
