@@ -47,6 +47,10 @@ def _redis_up() -> bool:
 _TRAVELLED_TO = None
 
 
+def _has_replica() -> bool:
+    return _is_postgres() and "replica" in settings.DATABASES
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Before collection: test modules and factories see the chosen day too (TEST_TODAY).
     global _TRAVELLED_TO
@@ -60,6 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
         missing.append("Redis broker (TEST_CELERY_BROKER_URL)")
     if not CHROMIUM:
         missing.append("Debian's Chromium")
+    if not _has_replica():
+        missing.append("a PostgreSQL streaming replica (scripts/replica.py)")
     if missing:
         pytest.exit("CI=true and missing: " + "; ".join(missing), returncode=1)
 
@@ -77,6 +83,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _is_postgres() and _redis_up()
         else "needs PostgreSQL and a Redis broker for a real Celery worker",
         "browser": None if CHROMIUM else "needs Debian's Chromium (/usr/bin/chromium)",
+        "replica": None
+        if _has_replica()
+        else "needs a PostgreSQL streaming replica (DATABASE_REPLICA_URL; scripts/test.py)",
     }
     for item in items:
         for marker, reason in reasons.items():

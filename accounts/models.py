@@ -60,6 +60,7 @@ class OneTimeCode(models.Model):
         SIGNUP = "SIGNUP", _("account creation")
         PASSWORD_RESET = "PASSWORD_RESET", _("password reset")
         PIN_CHANGE = "PIN_CHANGE", _("PIN change")
+        DATA_CHANGE = "DATA_CHANGE", _("data change")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
 
 
-LUA_SCRIPT = ROOT / "bench" / "me_family.lua"
+REQUESTS_SCRIPT = ROOT / "bench" / "requests.lua"
 
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/jkn_bench"

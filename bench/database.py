@@ -83,6 +83,9 @@ def migrate_and_seed(families: int, seed: int, log) -> dict[str, object]:
     from participants.models import Facility, Participant
 
     call_command("migrate", interactive=False, verbosity=0)
+    # The pages (Info Peserta, bills) name their static files through the manifest that
+    # DEBUG off requires (into the ignored ./staticfiles, as the Dockerfile does).
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not Facility.objects.exists():
         log("no FKTP facility yet: running seed_demo")
         call_command("seed_demo", verbosity=0)

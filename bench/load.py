@@ -1,4 +1,4 @@
-"""Load generators: wrk with bench/me_family.lua when available, else an asyncio client."""
+"""Load generators: wrk with bench/requests.lua when available, else an asyncio client."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import FAMILY_PATH, LUA_SCRIPT, cpu_count, percentile
+from bench.common import FAMILY_PATH, REQUESTS_SCRIPT, cpu_count, percentile
 
 
 def find_wrk(install: bool, log) -> str | None:
@@ -56,12 +56,23 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def run_wrk(wrk: str, port: int, tokens_file: Path, duration: int, connections: int) -> LoadResult:
+def write_requests(path: Path, requests: list[tuple[str, str | None]]) -> Path:
+    """The requests file of bench/requests.lua: one `path<TAB>Header: value` (or a bare path)
+    a line; it can hold credentials, so only its owner reads it."""
+    path.write_text("".join(f"{p}\t{h}\n" if h else f"{p}\n" for p, h in requests))
+    path.chmod(0o600)
+    return path
+
+
+def run_wrk(
+    wrk: str, port: int, requests_file: Path, duration: int, connections: int, expected: int = 200
+) -> LoadResult:
+    """GET the lines of `requests_file` in turn; answers other than `expected` are errors."""
     return run_wrk_script(
         wrk,
-        f"http://127.0.0.1:{port}{FAMILY_PATH}",
-        LUA_SCRIPT,
-        [str(tokens_file)],
+        f"http://127.0.0.1:{port}/",
+        REQUESTS_SCRIPT,
+        [str(requests_file), str(expected)],
         duration,
         connections,
     )
@@ -75,7 +86,7 @@ def run_wrk_script(
     duration: int,
     connections: int,
 ) -> LoadResult:
-    """wrk with a Lua script that prints one BENCH_JSON line (me_family.lua, vclaim.lua)."""
+    """wrk with a Lua script that prints one BENCH_JSON line (requests.lua, vclaim.lua)."""
     threads = 1 if cpu_count() <= 2 else 2
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - fixed argument list

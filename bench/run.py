@@ -5,11 +5,15 @@ families if they are not there yet, make Bearer tokens for 1000 different family
 count the SQL queries of one request in-process, start gunicorn (2 workers, DEBUG off), then
 drive GET /api/v1/me/family/ from 50 concurrent clients for a fixed time and print requests/s,
 p50/p99 latency, errors and queries per request, with notes on the (shared, noisy) machine.
-The table is also written to bench/out/latest.txt.
+Beside it, on the same server in the same run (bench/reads.py): the framework floor (the
+same URL without a token; the pages' login redirect), the Info Peserta and bills pages and the
+eligibility lookup, each with its share of the floor, and an open-loop row (locust at a fixed
+arrival rate). The table is also written to bench/out/latest.txt.
 
 Load generator: wrk (Debian package, installed with apt-get when missing and possible), with
-bench/me_family.lua rotating the tokens; otherwise an asyncio client in this process. Both
-run on the same 2 cores as the server, so their CPU time is measured and printed.
+bench/requests.lua rotating the tokens; otherwise an asyncio client in this process (the
+family row only). Both run on the same 2 cores as the server, so their CPU time is measured
+and printed.
 
 Everything talks to 127.0.0.1 only. Tokens made here expire after an hour and are deleted at
 the end. Run: `.venv/bin/python -m bench.run [--duration 30] [--families 100000]` (or
@@ -30,6 +34,7 @@ if __package__ in (None, ""):
     # not this folder's modules by their bare names.
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+from bench import reads
 from bench.common import (
     DEFAULT_DATABASE_URL,
     FAMILY_PATH,
@@ -46,7 +51,7 @@ from bench.common import (
     report,
 )
 from bench.database import ensure_database, migrate_and_seed, server_environment, setup_django
-from bench.load import LoadResult, find_wrk, run_python_client, run_wrk
+from bench.load import LoadResult, find_wrk, run_python_client, run_wrk, write_requests
 from bench.server import Server, measure_logins, start_server
 from bench.tokens import Login, count_queries, delete_tokens, make_tokens
 
@@ -65,6 +70,11 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--logins", type=int, default=20, help="sequential logins to time")
+    parser.add_argument(
+        "--reads-seconds", type=int, default=15, help="each floor and read row (bench/reads.py)"
+    )
+    parser.add_argument("--open-loop-rate", type=int, default=100, help="family reads/s; 0 skips")
+    parser.add_argument("--open-loop-seconds", type=int, default=20)
     parser.add_argument(
         "--sync-participants",
         type=int,
@@ -111,14 +121,19 @@ def main() -> None:
 
     logins: list[Login] = []
     server: Server | None = None
+    prepared: reads.Prepared | None = None
+    read_results: dict[str, LoadResult] = {}
+    fixed: reads.OpenLoop | None = None
     try:
         log(f"making {args.tokens} Bearer tokens")
         logins = make_tokens(args.tokens)
         queries = count_queries(logins, sample=50)
         log(f"queries per request: {queries}")
-        tokens_file = OUT_DIR / "tokens.txt"
-        tokens_file.write_text("\n".join(x.token for x in logins) + "\n")
-        tokens_file.chmod(0o600)
+        tokens_file = write_requests(
+            OUT_DIR / "tokens.txt",
+            [(FAMILY_PATH, f"Authorization: Bearer {x.token}") for x in logins],
+        )
+        prepared = reads.prepare(logins, tokens_file)
         connection.close()
 
         server = start_server(env, args.workers, args.worker_class)
@@ -139,6 +154,11 @@ def main() -> None:
         login_stats = measure_logins(server.port, logins[::-1], args.logins)
         log(f"logins: {login_stats}")
 
+        reads_seconds = max(1, min(args.reads_seconds, MAX_DURATION))
+        if wrk:
+            read_results |= reads.floors(
+                wrk, server.port, prepared, reads_seconds, args.connections, log
+            )
         load_before_run = load_average()
         server_pids = server.pids()
         pg_pids = pids_named("postgres")
@@ -153,6 +173,14 @@ def main() -> None:
         server_errors = sum(
             1 for line in server.log_path.read_text().splitlines() if "Error" in line
         )
+        if wrk:
+            read_results |= reads.other_reads(
+                wrk, server.port, prepared, reads_seconds, args.connections, log
+            )
+        if args.open_loop_rate:
+            fixed = reads.open_loop(
+                server.port, tokens_file, args.open_loop_seconds, args.open_loop_rate, log
+            )
         vclaim_lines: list[str] = []
         if args.vclaim_seconds:
             # The VClaim facade, with its floor, on this same server (bench/vclaim/).
@@ -169,6 +197,8 @@ def main() -> None:
         if server:
             server.stop()
         (OUT_DIR / "tokens.txt").unlink(missing_ok=True)
+        if prepared:
+            log(f"deleted {reads.cleanup(prepared)} of this run")
         if logins:
             log(f"deleted {delete_tokens(logins, started_at)} bench tokens")
 
@@ -193,31 +223,60 @@ def main() -> None:
         f"load client {result.client_cpu_seconds:.1f}",
         "",
     ]
+    api_floor, page_floor = read_results.get("floor: API"), read_results.get("floor: pages")
+    rows = [["endpoint", "requests", "req/s", "p50 ms", "p99 ms", "errors", "queries", "of floor"]]
+    if api_floor and page_floor:
+        rows += [
+            reads.row(f"floor: GET {FAMILY_PATH}, no token (401)", api_floor, api_floor),
+            reads.row(
+                f"floor: GET {reads.PAGE_FLOOR_PATH}, no session (302)", page_floor, page_floor
+            ),
+        ]
+    rows.append(
+        reads.row(
+            f"GET {FAMILY_PATH} ({args.connections} clients)",
+            result,
+            api_floor,
+            f"{queries['median']:g}",
+        )
+    )
+    for name, path in reads.PAGES.items():
+        if name in read_results:
+            rows.append(reads.row(f"GET {path} ({name})", read_results[name], page_floor))
+    if "eligibility lookup" in read_results:
+        rows.append(
+            reads.row(
+                f"GET {reads.ELIGIBILITY_PATH}?card_number= (facility)",
+                read_results["eligibility lookup"],
+                api_floor,
+            )
+        )
+    if fixed:
+        rows.append(reads.open_loop_row(fixed))
+    rows.append(
+        [
+            f"POST {TOKEN_PATH} (1 client, sequential)",
+            str(login_stats["requests"]),
+            f"{login_stats['rps']:.1f}",
+            f"{login_stats['p50_ms']:.1f}",
+            f"{login_stats['p99_ms']:.1f}",
+            str(login_stats["errors"]),
+            "-",
+            "-",
+        ]
+    )
     report(
         lines,
-        "results",
-        [
-            ["endpoint", "requests", "req/s", "p50 ms", "p99 ms", "errors", "queries/req"],
-            [
-                f"GET {FAMILY_PATH} ({args.connections} clients)",
-                str(result.requests),
-                f"{result.rps:.1f}",
-                f"{result.p50_ms:.1f}",
-                f"{result.p99_ms:.1f}",
-                str(result.errors),
-                f"{queries['median']:g}",
-            ],
-            [
-                f"POST {TOKEN_PATH} (1 client, sequential)",
-                str(login_stats["requests"]),
-                f"{login_stats['rps']:.1f}",
-                f"{login_stats['p50_ms']:.1f}",
-                f"{login_stats['p99_ms']:.1f}",
-                str(login_stats["errors"]),
-                "-",
-            ],
-        ],
+        "results (of floor: req/s as a share of the floor measured on this server in this run; "
+        "issue 14's target >= 35% for the family read and the Info Peserta page, and p99 < 50 ms "
+        "at 100/s open loop)",
+        rows,
     )
+    if fixed:
+        lines.append(
+            f"open loop: {fixed.tool} from PyPI, {fixed.rate} users at constant_throughput(1), "
+            f"{fixed.seconds} s; max {fixed.max_ms:.0f} ms, failures {fixed.failures}"
+        )
     lines += [
         "",
         f"errors: {result.error_detail}; server log lines with 'Error': {server_errors}",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
@@ -84,6 +85,8 @@ class TokenView(APIView):
                 error_body("INVALID_CREDENTIALS", _("Wrong NIK/username or password.")),
                 status=status.HTTP_401_UNAUTHORIZED,
             )
+        # The user's expired tokens go at each login (not on every API call, as knox did).
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
         instance, token = AuthToken.objects.create(user)
         return Response(
             {"token": token, "expires_at": instance.expiry}, status=status.HTTP_201_CREATED

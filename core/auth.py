@@ -7,9 +7,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from knox.models import AuthToken
 from rest_framework.request import Request
 
 from .models import User
@@ -17,6 +19,15 @@ from .models import User
 
 class BearerTokenAuthentication(TokenAuthentication):
     """`Authorization: Bearer <token>`; the prefix comes from REST_KNOX settings."""
+
+    def _cleanup_token(self, auth_token: AuthToken) -> bool:
+        """Only the token presented: refused and deleted once expired. knox also read all the
+        user's other tokens on every request to delete their expired ones, a query per API
+        call (issue 14); a login does that instead (core.api_views.TokenView)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -16,6 +16,7 @@ from participants.models import Segment
 
 from .identities import demo_families
 from .parts.accounts import seed_participant_accounts
+from .parts.changes import seed_facility_capacity
 from .parts.complaints import seed_demo_complaints
 from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
@@ -40,6 +41,7 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     seed_duplicate_record(segments=segments, facilities=facilities, branches=branches)
     log(f"demo families created: {created} (of {len(families)})")
     log(f"participant accounts (e-mail, phone, PIN) created: {seed_participant_accounts()}")
+    log(f"FKTP marked full: {seed_facility_capacity()}")
 
     if apps.is_installed("dukcapil_sync.registry"):
         from .parts.registry import seed_registry  # the registry's tables exist only then

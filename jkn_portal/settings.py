@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "messaging",
     "accounts",
     "vclaim",
+    "changes",
     # Above the apps whose rows it turns into notifications (and above messaging).
     "notifications",
     "registrations",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session middleware, so that a session saved on the way out also pins.
+    "core.replica.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +117,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # on a locked database file.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica (pg_basebackup -R) for the reads that tolerate a second of
+# lag: staff lists in the admin (core.replica). Writes and participants' reads stay on the
+# primary; so does a browser for REPLICA_PIN_SECONDS after it wrote.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    # Tests: the same test database, read through the replica's server.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_READS = env_bool("REPLICA_READS", bool(DATABASE_REPLICA_URL))
+REPLICA_PIN_COOKIE = "jkn_primary"
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -272,6 +289,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dukcapil_sync.tasks.sync_full",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Scheduled data changes (FKTP, class) take effect on the 1st, before the bills of 00:05
+    # are made, so the new month's bill uses the new class. Daily, so a missed run catches up.
+    "data-changes-apply": {
+        "task": "changes.tasks.apply_scheduled_changes",
+        "schedule": crontab(hour=0, minute=1),
+    },
     # Catches reactivations whose event task was lost (broker down, worker killed).
     "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
     # Complaints in PENANGANAN whose 5 days without a participant reply have passed.
@@ -291,6 +314,11 @@ CELERY_BEAT_SCHEDULE = {
     # Messages due for a retry, and ones whose send task was lost.
     "messaging-requeue": {"task": "messaging.tasks.requeue_due_messages", "schedule": 60.0},
 }
+# Ubah Data Peserta (DESIGN.md 4.6): "3 months" at an FKTP, "1 year" in a class, "1 year" in
+# PD Pemda before a move to PBPU, counted in days.
+CHANGES_FKTP_MIN_DAYS = env_int("CHANGES_FKTP_MIN_DAYS", 90, minimum=0)
+CHANGES_CLASS_MIN_DAYS = env_int("CHANGES_CLASS_MIN_DAYS", 365, minimum=0)
+CHANGES_PD_PEMDA_MIN_DAYS = env_int("CHANGES_PD_PEMDA_MIN_DAYS", 365, minimum=0)
 STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------

@@ -296,6 +296,7 @@ class Cause(models.TextChoices):
     STAFF_CORRECTION = "STAFF_CORRECTION", _("data corrected by branch staff")
     DUKCAPIL_SYNC = "DUKCAPIL_SYNC", _("Dukcapil data sync")
     FAMILY_CHANGE = "FAMILY_CHANGE", _("family card change")
+    DATA_CHANGE = "DATA_CHANGE", _("data change by the participant (Ubah Data)")
 
 
 class StatusChange(models.Model):

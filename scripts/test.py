@@ -82,7 +82,36 @@ def main() -> int:
     if have_pg:
         # Each run starts from the migrations, so a stale test database never hides a bug.
         args.append("--create-db")
-    return subprocess.run(args, cwd=ROOT, env=env).returncode
+    replica = None
+    if have_pg and wants_replica(ci, sys.argv[1:]):
+        # A real streaming replica of the machine's PostgreSQL (tests/test_replica.py).
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import replica as replica_cluster
+
+        try:
+            replica = replica_cluster.start(pg_url)
+        except (RuntimeError, OSError) as exc:
+            print(f"replica:  none ({exc})")
+            if ci:
+                return 1
+        else:
+            env["DATABASE_REPLICA_URL"] = replica.url(pg_url.rsplit("/", 1)[-1])
+            env["REPLICA_READS"] = "0"  # on only where a test turns it on
+            print(f"replica:  streaming on 127.0.0.1:{replica.port} (pg_basebackup -R)")
+        sys.stdout.flush()
+    try:
+        return subprocess.run(args, cwd=ROOT, env=env).returncode
+    finally:
+        if replica:
+            replica.stop()
+
+
+def wants_replica(ci: bool, pytest_args: list[str]) -> bool:
+    """The whole suite, CI, TEST_REPLICA=1 or a run naming the replica tests: a targeted run
+    does not copy the cluster for nothing."""
+    if ci or os.environ.get("TEST_REPLICA") == "1" or not pytest_args:
+        return True
+    return any("replica" in arg for arg in pytest_args)
 
 
 if __name__ == "__main__":

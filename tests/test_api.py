@@ -115,6 +115,29 @@ def test_expired_token_is_401():
     assert_error(response, 401, "AUTHENTICATION_FAILED")
 
 
+def test_expired_tokens_are_deleted_when_presented_and_at_the_next_login(family_a, password):
+    _, head = family_a
+    past = timezone.now() - timedelta(seconds=1)
+    presented, presented_token = AuthToken.objects.create(head.user)
+    other, _ = AuthToken.objects.create(head.user)
+    AuthToken.objects.filter(pk__in=[presented.pk, other.pk]).update(expiry=past)
+    live = bearer(head.user)
+
+    refused = APIClient().get("/api/v1/me/family/", HTTP_AUTHORIZATION=f"Bearer {presented_token}")
+    assert_error(refused, 401, "AUTHENTICATION_FAILED")
+    assert not AuthToken.objects.filter(pk=presented.pk).exists()
+    # A live token's request no longer sweeps the user's other tokens (a query per call)...
+    assert live.get("/api/v1/me/family/").status_code == 200
+    assert AuthToken.objects.filter(pk=other.pk).exists()
+    # ...a login does.
+    login = APIClient().post(
+        "/api/v1/auth/token/", {"nik": head.nik, "password": password}, format="json"
+    )
+    assert login.status_code == 201
+    assert not AuthToken.objects.filter(pk=other.pk).exists()
+    assert AuthToken.objects.filter(user=head.user).count() == 2  # the live one and the new one
+
+
 def test_logout_revokes_the_token(family_a):
     _, head = family_a
     client = bearer(head.user)

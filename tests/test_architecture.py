@@ -19,6 +19,17 @@ BELOW = {
     "cards": {"core", "participants", "families"},
     "messaging": {"core", "participants", "families"},
     "accounts": {"core", "participants", "families", "messaging"},
+    # Ubah Data sits above payments (a segment change issues the first bill), dukcapil_sync
+    # (a newborn's NIK is checked with the registry), accounts (codes, PIN) and messaging.
+    "changes": {
+        "core",
+        "participants",
+        "families",
+        "payments",
+        "dukcapil_sync",
+        "accounts",
+        "messaging",
+    },
     # Above the apps whose rows it turns into notifications; delivers through messaging.
     "notifications": {"core", "participants", "families", "payments", "complaints", "messaging"},
     "vclaim": {"core", "participants", "families"},

@@ -129,6 +129,7 @@ def test_one_beat_schedule_names_every_periodic_job_and_each_task_exists(setting
         "complaints-autoclose": "complaints.tasks.autoclose_complaints",
         "notifications-collect": "notifications.tasks.collect_notifications",
         "messaging-requeue": "messaging.tasks.requeue_due_messages",
+        "data-changes-apply": "changes.tasks.apply_scheduled_changes",
         "registration-drafts-expire": "registrations.tasks.expire_drafts",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())

@@ -33,6 +33,7 @@ PURPOSE_LABELS = {
     OneTimeCode.Purpose.SIGNUP: _("creating your account"),
     OneTimeCode.Purpose.PASSWORD_RESET: _("resetting your password"),
     OneTimeCode.Purpose.PIN_CHANGE: _("changing your PIN"),
+    OneTimeCode.Purpose.DATA_CHANGE: _("changing your participant data"),
 }
 
 

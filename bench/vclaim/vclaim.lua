@@ -4,14 +4,7 @@
 -- advance for every second of the run), consumer id, user key, tglSEP, mode (signed|floor).
 -- A VClaim answer is always HTTP 200: the metaData code in the body says whether it worked.
 
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("thread_id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../wrk_common.lua")
 
 function init(args)
   cards = {}
@@ -49,18 +42,4 @@ function response(status, headers, body)
   if status ~= 200 or not string.find(body, expected, 1, true) then
     bad = bad + 1
   end
-end
-
-function done(summary, latency, requests)
-  local total_bad = 0
-  for _, t in ipairs(threads) do total_bad = total_bad + t:get("bad") end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "non200": %d, "connect": %d, '
-      .. '"read": %d, "write": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, '
-      .. '"p99_us": %d, "max_us": %d, "mean_us": %.1f}\n',
-    summary.requests, summary.duration, total_bad, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    latency.mean
-  ))
 end

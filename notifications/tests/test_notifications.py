@@ -16,6 +16,7 @@ from complaints.services import (
 )
 from core.factories import StaffUserFactory
 from messaging.models import Message
+from participants.factories import months_ago
 from participants.models import Cause, Participant, RegistryHold
 from participants.services import participant_correct, participant_refresh_status
 from payments.models import Bill
@@ -101,6 +102,8 @@ def test_members_without_a_login_and_other_families_get_nothing(family):
 def test_bill_due_in_three_days_is_reminded_once(family):
     family, head = family
     today = timezone.localdate()
+    # Paid through last month: this month's iuran is the open bill.
+    Participant.objects.filter(memberships__family=family).update(paid_through=months_ago(1))
     family_bills_ensure(family=family, on=today)
     bill = Bill.objects.filter(family=family, state=Bill.State.OPEN).order_by("month").last()
     Bill.objects.filter(family=family).exclude(pk=bill.pk).delete()

@@ -1,0 +1,230 @@
+"""The read rows of `make bench` (issue 14): every participant read beside the floor of the
+same stack, measured in the same run on the same gunicorn server, and an open-loop row.
+
+Floors (unauthenticated, answered before any database work):
+- API: `GET /api/v1/me/family/` without a token, a 401 from the same middleware, DRF view,
+  authentication and exception handler as the family read;
+- pages: `GET /info-peserta/` without a session, the 302 to the login page from the same
+  middleware and view decorator as the Info Peserta and bills pages.
+Reads, closed loop with wrk (bench/requests.lua), a different participant each request:
+the API family read (measured by bench/run.py), the Info Peserta page and the bills page
+(session cookies made for the same family heads) and the eligibility lookup of a facility
+account over the same participants' card numbers. Each row gives its share of its floor.
+
+Open loop: locust (from PyPI, bench/locustfile.py) sends family reads at a fixed arrival rate
+(`constant_throughput(1)` per user, one user per request a second).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.common import FAMILY_PATH, OUT_DIR, ROOT
+from bench.load import LoadResult, run_wrk, write_requests
+from bench.tokens import Login
+
+PAGE_FLOOR_PATH = "/info-peserta/"
+PAGES = {"Info Peserta page": "/info-peserta/", "bills page": "/tagihan/"}
+ELIGIBILITY_PATH = "/api/v1/eligibility/"
+FACILITY_USERNAME = "faskes_demo"
+
+
+@dataclass
+class Prepared:
+    """Requests files by row name, and what to delete at the end."""
+
+    files: dict[str, Path]
+    started_at: datetime
+    session_keys: list[str] = field(default_factory=list)
+    facility_token_pk: str = ""
+    facility_user_id: int | None = None
+
+
+@dataclass
+class OpenLoop:
+    tool: str
+    rate: int
+    seconds: int
+    requests: int
+    failures: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def prepare(logins: list[Login], family_file: Path) -> Prepared:
+    """Session cookies for the same family heads, a facility token and their card numbers."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+    from knox.models import AuthToken
+
+    from core.models import User
+    from participants.models import Participant
+
+    prepared = Prepared(files={"family API read": family_file}, started_at=datetime.now(UTC))
+    users = User.objects.in_bulk([x.user_id for x in logins])
+    cookies = []
+    with transaction.atomic():
+        for login in logins:
+            session = SessionStore()
+            session[SESSION_KEY] = str(login.user_id)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = users[login.user_id].get_session_auth_hash()
+            session.create()
+            prepared.session_keys.append(session.session_key or "")
+            cookies.append(f"Cookie: sessionid={session.session_key}")
+    for name, path in PAGES.items():
+        prepared.files[name] = write_requests(
+            OUT_DIR / f"reads-{path.strip('/')}.txt", [(path, c) for c in cookies]
+        )
+    facility = User.objects.get(username=FACILITY_USERNAME, role=User.Role.FACILITY)
+    instance, token = AuthToken.objects.create(facility, timedelta(hours=1))
+    prepared.facility_token_pk, prepared.facility_user_id = instance.pk, facility.pk
+    cards = Participant.objects.filter(user_id__in=list(users)).values_list(
+        "card_number", flat=True
+    )
+    prepared.files["eligibility lookup"] = write_requests(
+        OUT_DIR / "reads-eligibility.txt",
+        [(f"{ELIGIBILITY_PATH}?card_number={c}", f"Authorization: Bearer {token}") for c in cards],
+    )
+    prepared.files["floor: API"] = write_requests(
+        OUT_DIR / "reads-floor-api.txt", [(FAMILY_PATH, None)]
+    )
+    prepared.files["floor: pages"] = write_requests(
+        OUT_DIR / "reads-floor-page.txt", [(PAGE_FLOOR_PATH, None)]
+    )
+    return prepared
+
+
+def cleanup(prepared: Prepared) -> str:
+    from django.contrib.sessions.models import Session
+    from knox.models import AuthToken
+
+    from participants.models import EligibilityLookup
+
+    sessions = Session.objects.filter(session_key__in=prepared.session_keys).delete()[0]
+    AuthToken.objects.filter(pk=prepared.facility_token_pk).delete()
+    lookups = EligibilityLookup.objects.filter(
+        account_id=prepared.facility_user_id, asked_at__gte=prepared.started_at
+    ).delete()[0]
+    for name, path in prepared.files.items():
+        if name != "family API read":
+            path.unlink(missing_ok=True)
+    return f"{sessions} sessions, the facility token and {lookups} lookup-log rows"
+
+
+def floors(wrk: str, port: int, prepared: Prepared, seconds: int, connections: int, log):
+    log(f"reads: floors (API 401, page 302), {connections} clients, {seconds} s each")
+    return {
+        "floor: API": run_wrk(
+            wrk, port, prepared.files["floor: API"], seconds, connections, expected=401
+        ),
+        "floor: pages": run_wrk(
+            wrk, port, prepared.files["floor: pages"], seconds, connections, expected=302
+        ),
+    }
+
+
+def other_reads(wrk: str, port: int, prepared: Prepared, seconds: int, connections: int, log):
+    results: dict[str, LoadResult] = {}
+    for name in [*PAGES, "eligibility lookup"]:
+        log(f"reads: {name}, {connections} clients, {seconds} s")
+        results[name] = run_wrk(wrk, port, prepared.files[name], seconds, connections)
+    return results
+
+
+def locust_version() -> str:
+    out = subprocess.run(  # noqa: S603 - fixed argument list
+        [str(Path(sys.executable).with_name("locust")), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return " ".join(out.split()[:2])  # "locust 2.47.0"
+
+
+def open_loop(port: int, requests_file: Path, seconds: int, rate: int, log) -> OpenLoop:
+    """`rate` locust users at one request a second each, for `seconds`."""
+    tool = locust_version()
+    log(f"reads: open loop with {tool}, {rate} family reads/s, {seconds} s")
+    prefix = OUT_DIR / "locust"
+    subprocess.run(  # noqa: S603 - fixed argument list
+        [
+            str(Path(sys.executable).with_name("locust")),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(rate),
+            "--spawn-rate",
+            str(rate),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+            "--stop-timeout",
+            "10",
+        ],
+        cwd=ROOT,
+        env={**_env(), "BENCH_REQUESTS": str(requests_file)},
+        capture_output=True,
+        check=False,
+    )
+    with Path(f"{prefix}_stats.csv").open() as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+    for suffix in ("stats", "stats_history", "failures", "exceptions"):
+        Path(f"{prefix}_{suffix}.csv").unlink(missing_ok=True)
+    return OpenLoop(
+        tool=tool,
+        rate=rate,
+        seconds=seconds,
+        requests=int(row["Request Count"]),
+        failures=int(row["Failure Count"]),
+        p50_ms=float(row["50%"]),
+        p99_ms=float(row["99%"]),
+        max_ms=float(row["Max Response Time"]),
+    )
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+
+def row(name: str, result: LoadResult, floor: LoadResult | None, queries: str = "-") -> list[str]:
+    share = f"{result.rps / floor.rps * 100:.0f}%" if floor and floor.rps else "-"
+    return [
+        name,
+        str(result.requests),
+        f"{result.rps:.1f}",
+        f"{result.p50_ms:.1f}",
+        f"{result.p99_ms:.1f}",
+        str(result.errors),
+        queries,
+        share,
+    ]
+
+
+def open_loop_row(fixed: OpenLoop) -> list[str]:
+    return [
+        f"GET {FAMILY_PATH}, open loop {fixed.rate}/s ({fixed.tool})",
+        str(fixed.requests),
+        f"{fixed.requests / fixed.seconds:.1f}",
+        f"{fixed.p50_ms:.1f}",
+        f"{fixed.p99_ms:.1f}",
+        str(fixed.failures),
+        "-",
+        "-",
+    ]
