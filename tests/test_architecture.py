@@ -33,17 +33,10 @@ BELOW = {
     # Above the apps whose rows it turns into notifications; delivers through messaging.
     "notifications": {"core", "participants", "families", "payments", "complaints", "messaging"},
     "vclaim": {"core", "participants", "families"},
-    # Registrations use the registry client, billing and VA, the bot check and messages.
-    "registrations": {
-        "core",
-        "participants",
-        "families",
-        "payments",
-        "dukcapil_sync",
-        "accounts",
-        "messaging",
-    },
 }
+# Registrations stand where Ubah Data does: the registry client, the first bill and VA, the bot
+# check and messages.
+BELOW["registrations"] = set(BELOW["changes"])
 APPS = {*BELOW, "demo"}
 
 
