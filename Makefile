@@ -15,10 +15,13 @@ install: $(UV)
 	$(UV) sync --frozen --quiet
 
 # Embedded default: SQLite in ./var, tasks in-process, mock Dukcapil in the same server.
+# Debug is opt-in (DJANGO_DEBUG=1 here only); PORT=8001 serves on another port.
+PORT ?= 8000
+run: export DJANGO_DEBUG := 1
 run: install
 	$(VENV_PY) manage.py migrate --noinput
 	$(VENV_PY) manage.py seed_demo
-	$(VENV_PY) manage.py runserver 127.0.0.1:8000
+	$(VENV_PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(VENV_PY) scripts/test.py
@@ -40,7 +43,8 @@ screenshots: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy .
+	# django-stubs loads the settings; debug is opt-in, so give it the development ones.
+	DJANGO_DEBUG=1 .venv/bin/mypy .
 
 bench: install
 	$(VENV_PY) -m bench.run
@@ -52,6 +56,7 @@ beat: install
 	.venv/bin/celery -A jkn_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 # The mock Dukcapil registry as its own service (production shape), on port 8100.
+registry: export DJANGO_DEBUG := 1
 registry: install
 	DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings $(VENV_PY) manage.py migrate
 	DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings $(VENV_PY) manage.py runserver 127.0.0.1:8100

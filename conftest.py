@@ -4,7 +4,6 @@ import importlib
 import os
 import shutil
 import socket
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from django.conf import settings
 
 from core.factories import DEMO_PASSWORD
 from tests.clock import travel_from_environment
-from tests.workers import start_celery_worker
+from tests.workers import start_celery_worker, stop_process
 
 ROOT = Path(__file__).resolve().parent
 CI = os.environ.get("CI", "").lower() == "true"
@@ -139,8 +138,4 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
     try:
         yield queue
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)

@@ -20,6 +20,8 @@ from .models import BranchOffice, JobRun, Region, User
 
 admin.site.site_header = _("JKN Portal: branch office")
 admin.site.site_title = _("JKN Portal admin")
+# No "Lihat situs": the participant pages are for participants; staff would get a 404 there.
+admin.site.site_url = None
 
 
 def admin_user(request: HttpRequest) -> User:

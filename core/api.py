@@ -69,6 +69,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body(
             "RATE_LIMITED", _("Too many requests. Try again in %(s)d seconds.") % {"s": wait}
         )
+    elif isinstance(exc, exceptions.ParseError):
+        response.data = error_body(
+            "PARSE_ERROR", _("The body could not be read."), {"body": [str(exc.detail)]}
+        )
     elif isinstance(exc, exceptions.MethodNotAllowed):
         response.data = error_body("METHOD_NOT_ALLOWED", exc.detail)
     else:

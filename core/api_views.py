@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,6 +86,9 @@ class TokenView(APIView):
                 error_body("INVALID_CREDENTIALS", _("Wrong NIK/username or password.")),
                 status=status.HTTP_401_UNAUTHORIZED,
             )
+        # As a page login does: axes resets this account's failures (and only this one's),
+        # and last_login is kept.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         # The user's expired tokens go at each login (not on every API call, as knox did).
         AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
         instance, token = AuthToken.objects.create(user)

@@ -1,10 +1,20 @@
-"""Authentication glue: Bearer tokens (django-rest-knox: hashed, expiring, revocable) and the
-django-axes lockout answer for pages and the API."""
+"""Authentication glue: Bearer tokens (django-rest-knox: hashed, expiring, revocable), the
+client address behind trusted proxies, the two login limits and the lockout answer.
+
+Failures are counted per account and per address independently (issue 7 point 7):
+- per account: django-axes (AXES_LOCKOUT_PARAMETERS = username), reset only by a success of
+  that account (the page's login() and the API token view both signal it);
+- per address: AddressLockoutBackend with its own, much higher limit, since a whole mobile
+  network shares one address; never reset by a success, which proves nothing about the
+  other accounts tried from there."""
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +22,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from .models import User
@@ -19,6 +30,13 @@ from .models import User
 
 class BearerTokenAuthentication(TokenAuthentication):
     """`Authorization: Bearer <token>`; the prefix comes from REST_KNOX settings."""
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        # Tokens are hex: anything else (bytes that are not UTF-8, a NUL that PostgreSQL
+        # refuses in a query) is simply a wrong token, 401.
+        if not token.isascii() or not token.isalnum():
+            raise AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(token)
 
     def _cleanup_token(self, auth_token: AuthToken) -> bool:
         """Only the token presented: refused and deleted once expired. knox also read all the
@@ -47,6 +65,59 @@ def signed_in_user(request: HttpRequest | Request) -> User:
     return user
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front the
+    entry they appended to X-Forwarded-For (anything further left the client wrote itself).
+    The same rule as DRF's NUM_PROXIES, so throttles and lockouts agree."""
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    return hops[-min(proxies, len(hops))] if hops else remote
+
+
+def _address_key(request: HttpRequest) -> str:
+    return f"login-failures:address:{client_address(request)}"
+
+
+def address_failures(request: HttpRequest) -> int:
+    return int(cache.get(_address_key(request)) or 0)
+
+
+class AddressLockoutBackend:
+    """First in AUTHENTICATION_BACKENDS: refuses every login from an address with
+    LOGIN_ADDRESS_FAILURE_LIMIT failures within the cool-off, before any password is tried.
+    Marks the request as axes does, so pages and the API answer with the same 429. No
+    get_user: it never logs anyone in, so sessions never name it."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+        if (
+            request is not None
+            and address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        ):
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            raise PermissionDenied  # stops the other backends; no password is checked
+        return None
+
+
+@receiver(user_login_failed)
+def count_address_failure(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """One more failure for the address (its own counter, expiring with the cool-off)."""
+    if request is None or getattr(request, "axes_locked_out", False):
+        return
+    key = _address_key(request)
+    timeout = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    if not cache.add(key, 1, timeout):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout)
+
+
 def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
@@ -66,6 +137,23 @@ def lockout_response(
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
             {"code": "LOGIN_LOCKED", "message": lockout_message(), "fields": {}}, status=429
+        )
+    elif request.path.startswith("/admin/"):
+        # Staff keep their own login page (username), locked or not.
+        from django.contrib import admin
+        from django.contrib.admin.forms import AdminAuthenticationForm
+
+        response = render(
+            request,
+            "admin/login.html",
+            {
+                **admin.site.each_context(request),
+                "form": (admin.site.login_form or AdminAuthenticationForm)(request),
+                "title": _("Log in"),
+                "app_path": request.get_full_path(),
+                "lockout_message": lockout_message(),
+            },
+            status=429,
         )
     else:
         from .forms import LoginForm

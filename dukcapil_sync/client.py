@@ -167,6 +167,26 @@ def _counts_as_failure(exc: BaseException) -> bool:
     return isinstance(exc, RegistryUnavailable)
 
 
+# The embedded registry lives under this path of the portal's own server.
+EMBEDDED_REGISTRY_PATH = "/registry/api/v1"
+# The address this server was last reached at (recorded by ServerAddressMiddleware); before
+# the first request (the embedded beat at start-up), the `make run` default.
+_own_address = "http://127.0.0.1:8000"
+
+
+def remember_own_address(address: str) -> None:
+    global _own_address
+    _own_address = address
+
+
+def registry_url() -> str:
+    """DUKCAPIL_URL, or, with the registry embedded and no URL configured, this very server:
+    "Sinkronkan data keluarga" works whatever port `make run PORT=...` serves on."""
+    if settings.DUKCAPIL_URL or not settings.REGISTRY_EMBEDDED:
+        return str(settings.DUKCAPIL_URL)
+    return _own_address + EMBEDDED_REGISTRY_PATH
+
+
 def circuit_breaker(base_url: str) -> pybreaker.CircuitBreaker:
     fail_max = settings.DUKCAPIL_BREAKER_FAIL_MAX
     reset_timeout = settings.DUKCAPIL_BREAKER_RESET_SECONDS
@@ -213,7 +233,7 @@ class RegistryClient:
         backoff: float | None = None,
         batch_limit: int | None = None,
     ) -> None:
-        self.base_url = (base_url or settings.DUKCAPIL_URL).rstrip("/")
+        self.base_url = (base_url or registry_url()).rstrip("/")
         self.api_key = api_key if api_key is not None else settings.DUKCAPIL_API_KEY
         read_timeout = timeout if timeout is not None else settings.DUKCAPIL_TIMEOUT_SECONDS
         self.timeout = (min(read_timeout, settings.DUKCAPIL_CONNECT_TIMEOUT_SECONDS), read_timeout)

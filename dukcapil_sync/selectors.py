@@ -77,16 +77,29 @@ class FamilySyncPanel:
     family: FamilyCard
     offers: list[Discrepancy]
     last_checked_at: datetime | None
+    # The family's latest attempt, when it failed after the last successful comparison.
+    failed_attempt_at: datetime | None = None
 
 
 def family_sync_panel(*, family: FamilyCard) -> FamilySyncPanel:
-    """What Info Peserta shows about the sync: two queries whatever the family's size."""
+    """What Info Peserta shows about the sync: three queries whatever the family's size."""
     offers = list(new_member_offers(family=family))
     last = ParticipantSyncState.objects.filter(
         participant__memberships__family=family,
         participant__memberships__valid_to__isnull=True,
     ).aggregate(last=Max("last_checked_at"))["last"]
-    return FamilySyncPanel(family=family, offers=offers, last_checked_at=last)
+    latest = (
+        SyncRun.objects.filter(family=family, kind=SyncRun.Kind.FAMILY)
+        .order_by("-started_at", "-id")
+        .values_list("state", "started_at")
+        .first()
+    )
+    failed_at = None
+    if latest and latest[0] == SyncRun.State.FAILED and (last is None or latest[1] > last):
+        failed_at = latest[1]
+    return FamilySyncPanel(
+        family=family, offers=offers, last_checked_at=last, failed_attempt_at=failed_at
+    )
 
 
 def family_offer_for_user(*, user: User, discrepancy_id: int) -> Discrepancy | None:

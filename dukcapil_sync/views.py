@@ -17,6 +17,24 @@ from .selectors import family_of_participant_user, family_offer_for_user
 from .services import family_sync, new_member_register
 
 
+def sync_result_message(run: SyncRun) -> str:
+    """Every difference found is accounted for: those corrected automatically are said so,
+    not left for the participant to wonder where the others went."""
+    needs_action = run.differences - run.applied
+    parts = [_("Synced with Dukcapil: %(n)d new differences found.") % {"n": run.differences}]
+    if run.applied:
+        parts.append(
+            _("%(n)d corrected automatically (letter case or spaces in a name).")
+            % {"n": run.applied}
+        )
+    if needs_action:
+        parts.append(
+            _("%(n)d need attention: each member's status below shows what to do.")
+            % {"n": needs_action}
+        )
+    return " ".join(parts)
+
+
 @login_required
 @require_POST
 def family_sync_request(request: HttpRequest) -> HttpResponse:
@@ -26,9 +44,14 @@ def family_sync_request(request: HttpRequest) -> HttpResponse:
     throttle = FamilySyncThrottle()
     if not throttle.allow_request(request, None):  # type: ignore[arg-type]
         minutes = max(1, int((throttle.wait() or 60) // 60))
+        # Failed attempts count too: never claim that a sync happened.
         messages.warning(
             request,
-            _("The family was synced recently. Try again in %(m)d minutes.") % {"m": minutes},
+            _(
+                "This family's data was requested from Dukcapil several times in the last hour. "
+                "Try again in %(m)d minutes."
+            )
+            % {"m": minutes},
         )
         return redirect("families:family")
     try:
@@ -39,14 +62,7 @@ def family_sync_request(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error.message))
         return redirect("families:family")
     if run.differences:
-        messages.info(
-            request,
-            _(
-                "Synced with Dukcapil: %(n)d new differences found. Each member's status "
-                "below shows what to do."
-            )
-            % {"n": run.differences},
-        )
+        messages.info(request, sync_result_message(run))
     else:
         messages.success(request, _("Synced with Dukcapil: no new differences."))
     return redirect("families:family")

@@ -1,9 +1,9 @@
 """One settings module, configured only by environment variables (cookiecutter-django style).
 
-Embedded default (no variables set): DEBUG, SQLite in ./var/, Celery tasks run in-process,
-the mock Dukcapil registry served by the same process. Production: set DJANGO_DEBUG=0,
-SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL, DUKCAPIL_API_KEY,
-ALLOWED_HOSTS.
+Debug is opt-in: `make run` (the embedded default) sets DJANGO_DEBUG=1 and gets SQLite in
+./var/, Celery tasks in-process and the mock Dukcapil registry served by the same process.
+Without it (production): SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, DUKCAPIL_URL,
+DUKCAPIL_API_KEY, ALLOWED_HOSTS.
 """
 
 import re
@@ -12,20 +12,27 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from dukcapil_sync.registry.installation import installation_secret
 
 from .env import env_bool, env_float, env_int, env_list, env_pairs, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JKN_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Opt-in: a server started without the variable never shows debug pages.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DJANGO_DEBUG=0 (the default). For development, set "
+            "DJANGO_DEBUG=1 as `make run` and `make test` do."
+        )
     # Development only: never used with DEBUG off (checked above).
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
@@ -46,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "participants",
     "families",
@@ -67,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session middleware, so that a session saved on the way out also pins.
@@ -75,10 +84,13 @@ MIDDLEWARE = [
     "core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dukcapil_sync.middleware.ServerAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -113,9 +125,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # The embedded default serves one browser and in-process jobs: wait rather than fail
-    # on a locked database file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Concurrent writers on one file (a threaded server with in-process jobs): WAL lets
+    # readers go on while one writes; IMMEDIATE takes the write lock when a transaction starts,
+    # so two transactions never both read and then fail to upgrade ("database is locked"
+    # without waiting); the busy timeout makes a writer wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A PostgreSQL streaming replica (pg_basebackup -R) for the reads that tolerate a second of
 # lag: staff lists in the admin (core.replica). Writes and participants' reads stay on the
@@ -151,6 +169,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.IdentityNumberValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "core.auth.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Participants may log in with their 13-digit JKN card number as well as their NIK.
@@ -160,13 +179,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "families:family"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock per account and, separately, per IP address.
+# Proxies in front of the server that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+# Only their entries are believed; the rest of the header is whatever the client wrote.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Login limits, counted independently (core/auth.py): django-axes per account, and per client
+# address a much higher limit, since a whole mobile network (CGNAT) shares one address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# A success resets the count of the account that succeeded, nothing else.
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100, minimum=1)
+# axes warns that its lockout lacks ip_address: the per-address limit is ours
+# (core.auth.AddressLockoutBackend), counted separately with a higher limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 
@@ -197,6 +227,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy on every page (django-csp): scripts only from our own files, no
+# inline script anywhere (the API docs use drf-spectacular's split view for that reason).
+# Inline styles stay allowed for the admin's and Swagger UI's own templates.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -221,12 +268,23 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.auth.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Throttles identify clients like the login limits (core.auth.client_address).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("TOKEN_THROTTLE_RATE", "30/min"),
+        # Payment notifications per channel and client address: a bank's peak, and anyone
+        # sending a channel code we do not know.
+        "notification": env_str("NOTIFICATION_THROTTLE_RATE", "1200/min"),
+        "notification_unknown": env_str("NOTIFICATION_UNKNOWN_THROTTLE_RATE", "20/min"),
         # Registration steps per address: the KK step asks Dukcapil, so bots are slowed here.
         "registration": env_str("REGISTRATION_THROTTLE_RATE", "60/min"),
     },
@@ -261,6 +319,9 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+# Without a broker there is no beat process either: the web process runs the beat schedule
+# in a thread (jkn_portal/embedded_beat.py), so the sweep and month end run there too.
+EMBEDDED_BEAT = env_bool("EMBEDDED_BEAT", CELERY_TASK_ALWAYS_EAGER)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
@@ -296,7 +357,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=1),
     },
     # Catches reactivations whose event task was lost (broker down, worker killed).
-    "reactivation-sweep": {"task": "payments.tasks.sweep_reactivations", "schedule": 60.0},
+    "reactivation-sweep": {
+        "task": "payments.tasks.sweep_reactivations",
+        "schedule": env_float("REACTIVATION_SWEEP_SECONDS", 60, minimum=1),
+    },
     # Complaints in PENANGANAN whose 5 days without a participant reply have passed.
     "complaints-autoclose": {
         "task": "complaints.tasks.autoclose_complaints",
@@ -323,10 +387,15 @@ STATUS_RECOMPUTE_CHUNK = env_int("STATUS_RECOMPUTE_CHUNK", 2000, minimum=1)
 
 # --- Mock Dukcapil registry -------------------------------------------------------------------
 # Embedded default: served by this process under /registry/. In production its own service.
-DUKCAPIL_URL = env_str("DUKCAPIL_URL", "http://127.0.0.1:8000/registry/api/v1")
-DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY", "dev-registry-key" if DEBUG else "")
 # Serve the mock registry from this process (the embedded default); off in production.
 REGISTRY_EMBEDDED = env_bool("REGISTRY_EMBEDDED", DEBUG)
+# Empty with the embedded registry: this server's own address, whatever host and port it is
+# served on (dukcapil_sync.client.registry_url).
+DUKCAPIL_URL = env_str("DUKCAPIL_URL", "")
+# Never a constant in the source: configured, or (embedded) random per installation in var/.
+DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY") or (
+    installation_secret(VAR_DIR, "registry-api-key") if REGISTRY_EMBEDDED else ""
+)
 DUKCAPIL_TIMEOUT_SECONDS = env_float("DUKCAPIL_TIMEOUT_SECONDS", 5, minimum=0)
 # The registry's own knobs (used only by the registry service).
 REGISTRY_API_KEYS = env_list("REGISTRY_API_KEYS", DUKCAPIL_API_KEY)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.nik import validate_nik_matches
+from core.validators import RupiahField, normalize_indonesian_phone
 
 from .models import Participant
 from .services import CORRECTABLE_FIELDS
@@ -24,9 +25,33 @@ class ParticipantCorrectionForm(forms.ModelForm):
         error_messages={"required": REASON_REQUIRED},
     )
 
+    # Wider than the stored 16 characters: "+62 812-3456-7890" is stored as "081234567890".
+    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
+    salary = RupiahField(
+        label=_("salary (Rp)"),
+        required=False,
+        min_value=0,
+        help_text=_("PPU only: the monthly salary, e.g. 9.500.000."),
+    )
+
     class Meta:
         model = Participant
         fields = sorted(CORRECTABLE_FIELDS)
+        labels = {
+            "user": _("login account"),
+            "coverage_end_reason": _("reason coverage ended"),
+        }
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone") or ""
+        return normalize_indonesian_phone(phone) if phone else ""
+
+    def clean_care_class(self) -> int | None:
+        # The database refuses any other class too, but with a message staff cannot read.
+        care_class = self.cleaned_data.get("care_class")
+        if care_class is not None and care_class not in (1, 2, 3):
+            raise ValidationError(_("The class is 1, 2 or 3."), code="care_class")
+        return care_class
 
     def clean(self) -> dict[str, Any]:
         super().clean()

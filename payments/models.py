@@ -165,6 +165,7 @@ class PaymentNotification(models.Model):
         UNMATCHED = "UNMATCHED", _("unknown virtual account: waits for staff")
         CONFLICT = "CONFLICT", _("refused: transaction id reused with other data")
         MATCHED = "MATCHED", _("matched to a family by staff")
+        FAILED = "FAILED", _("failed on our side: the bank may send it again")
 
     received_at = models.DateTimeField(_("received at"), db_index=True)
     channel_code = models.CharField(_("channel (as sent)"), max_length=40, blank=True)

@@ -18,6 +18,7 @@ from core.auth import signed_in_user
 from core.errors import DomainError
 from core.formatting import rupiah
 from core.models import User
+from core.validators import RupiahField, validate_service_date
 from families.models import FamilyCard
 from families.selectors import FamilyView, family_view_for_participant, participant_of_user
 from participants.models import Participant
@@ -34,17 +35,18 @@ from .services import family_bills_prepare, payment_simulate
 
 
 class DendaForm(forms.Form):
-    inacbg_cost = forms.IntegerField(
+    inacbg_cost = RupiahField(
         label=gettext_lazy("Estimated INA-CBG cost of the stay (Rp)"),
         min_value=0,
         max_value=100_000_000_000,
-        # A text box with the numeric keyboard on phones (the portal styles text inputs).
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        # A text box with the numeric keyboard on phones; "10.000.000" as the page writes it.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     card_number = forms.ChoiceField(label=gettext_lazy("Member"))
     admission_date = forms.DateField(
         label=gettext_lazy("Admission date"),
         required=False,
+        validators=[validate_service_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

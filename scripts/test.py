@@ -30,6 +30,9 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("FAST_PASSWORD_HASHER", "1")  # Argon2 costs 0.5 s a hash; tests make many
     env.setdefault("JKN_VAR_DIR", str(ROOT / "var" / "test"))
+    # Debug is opt-in (production never has it); the suite runs the embedded default's
+    # settings, and pytest-django still renders pages with DEBUG off.
+    env.setdefault("DJANGO_DEBUG", "1")
 
     pg_url = env.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jkn")
     redis_url = env.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -4,7 +4,10 @@ Tests marked `postgres` need the database to be PostgreSQL, `worker` a Redis bro
 Celery worker, `browser` Debian's Chromium. Missing locally: skipped, by name. With CI=true:
 the run fails at once."""
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -37,6 +40,14 @@ def bearer(user) -> APIClient:
     _, token = AuthToken.objects.create(user)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
+
+
+@pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """Rate limits and login counters live in the cache: each test starts and ends empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -155,7 +155,7 @@ def test_a_family_in_arrears_pays_by_simulation_and_turns_aktif(
     page.screenshot(path=str(screenshots_dir() / "tagihan-lunas.png"), full_page=True)
     notification = PaymentNotification.objects.get()
     assert (notification.channel_code, notification.outcome) == ("SIMULASI", "ACCEPTED")
-    assert Payment.objects.get().amount == 210_000
+    assert Payment.objects.get(channel__code="SIMULASI").amount == 210_000
     assert Reactivation.objects.get().state == "DONE"
 
     # Info Peserta says the same, with the denda pelayanan note; the payment is in the history.
@@ -169,5 +169,6 @@ def test_a_family_in_arrears_pays_by_simulation_and_turns_aktif(
     assert cards.locator("[data-testid=penalty-badge]").count() == 2
     with page.expect_navigation():
         page.click("[data-testid=nav-history]")
-    assert page.locator("[data-testid=payment]").count() == 1
-    assert "Rp210.000" in page.locator("[data-testid=payment]").inner_text()
+    # Newest first: this payment, then the three months the demo family paid before.
+    assert page.locator("[data-testid=payment]").count() == 1 + 3
+    assert "Rp210.000" in page.locator("[data-testid=payment]").first.inner_text()

@@ -237,7 +237,7 @@ def test_login_page_locks_after_repeated_failures_and_says_when_to_retry(
 
 @pytest.mark.django_db
 def test_lockout_is_also_per_ip_address(client, settings):
-    settings.AXES_FAILURE_LIMIT = 3
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
     from tests.conftest import make_family
 
     heads = [make_family(1)[1] for _ in range(4)]

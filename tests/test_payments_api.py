@@ -224,7 +224,7 @@ def test_the_schema_documents_the_payment_endpoints_and_their_errors(client):
     schema = client.get("/api/schema/?format=json").json()
 
     notifications = schema["paths"]["/api/v1/payments/notifications/"]["post"]
-    assert set(notifications["responses"]) == {"200", "400", "401", "409"}
+    assert set(notifications["responses"]) == {"200", "400", "401", "409", "429"}
     assert {p["name"] for p in notifications["parameters"]} == {
         "X-Channel-Id",
         "X-Timestamp",

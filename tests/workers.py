@@ -13,6 +13,15 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a process we started, and kill it if it does not stop within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def start_celery_worker(
     queue: str, extra_env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[str], list[str]]:

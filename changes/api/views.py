@@ -8,13 +8,13 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
 from core.auth import signed_in_user
+from core.pagination import Pagination
 from families.api.views import IsParticipant
 
 from ..models import Kind
@@ -52,6 +52,8 @@ ERRORS = {
     401: OpenApiResponse(ERROR_SCHEMA, description="No, expired or revoked token"),
     403: OpenApiResponse(ERROR_SCHEMA, description="Not a participant account"),
     404: OpenApiResponse(ERROR_SCHEMA, description="Not found or not in your family"),
+    # Found by tests/test_api_fuzz.py: too many verification codes asked for.
+    429: OpenApiResponse(ERROR_SCHEMA, description="CODE_SEND_LIMIT: too many codes sent"),
     409: OpenApiResponse(
         ERROR_SCHEMA,
         description="A rule refused the change: the code names it (FKTP_TOO_SOON, "
@@ -73,15 +75,21 @@ class MyChangesView(APIView):
     """The family's data changes, newest first: scheduled, in effect, cancelled, reversed."""
 
     permission_classes = [IsParticipant]
+    # Declared, so the schema documents the page ({count, next, previous, results}).
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int)],
-        responses={200: ChangeSerializer(many=True), **ERRORS},
+        responses={
+            200: ChangeSerializer(many=True),
+            400: OpenApiResponse(ERROR_SCHEMA, description="No such page (field error on page)"),
+            **ERRORS,
+        },
         tags=["changes"],
     )
     def get(self, request: Request) -> Response:
         caller = _caller(request)
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(family_changes(family=caller.family), request, view=self)
         return paginator.get_paginated_response(ChangeSerializer(page, many=True).data)
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA, error_body
 from core.models import User
+from core.pagination import Pagination
 from families.api.views import IsParticipant
 from families.selectors import family_view_for_user
 
@@ -99,6 +99,8 @@ class ComplaintListView(APIView):
 
     permission_classes = [IsParticipantOrStaff]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Declared, so the schema documents the page ({count, next, previous, results}).
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[
@@ -129,7 +131,7 @@ class ComplaintListView(APIView):
             qs = qs.filter(status=wanted)
         staff = user.role != User.Role.PARTICIPANT
         qs = qs.order_by("created_at", "id") if staff else qs.order_by("-created_at", "-id")
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = ComplaintSerializer(page, many=True, context={"staff": staff}).data
         return paginator.get_paginated_response(data)

@@ -156,7 +156,12 @@ class DiscrepancyListView(generics.ListAPIView):
             ),
             OpenApiParameter("kind", str, description="e.g. NAME, NIK_UNKNOWN, NEW_KK_MEMBER"),
         ],
-        responses={200: DiscrepancySerializer(many=True), 401: E401, 403: E403},
+        responses={
+            200: DiscrepancySerializer(many=True),
+            400: OpenApiResponse(ERROR_SCHEMA, description="No such page (field error on page)"),
+            401: E401,
+            403: E403,
+        },
         tags=["dukcapil"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -23,10 +23,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dukcapil_sync.registry.installation import installation_secret
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("JKN_VAR_DIR", BASE_DIR / "var"))
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1").strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = os.environ.get("DJANGO_DEBUG", "0").strip().lower() in {"1", "true", "yes", "on"}
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -63,7 +65,11 @@ USE_TZ = True
 
 REGISTRY_API_KEYS = [
     k
-    for k in os.environ.get("REGISTRY_API_KEYS", "dev-registry-key" if DEBUG else "").split(",")
+    # Unset: the installation's random key (var/registry-api-key), which a portal on the same
+    # machine uses too (`make registry` beside `make run`).
+    for k in (
+        os.environ.get("REGISTRY_API_KEYS") or installation_secret(VAR_DIR, "registry-api-key")
+    ).split(",")
     if k
 ]
 REGISTRY_LATENCY_MS = int(os.environ.get("REGISTRY_LATENCY_MS", "0"))

@@ -84,7 +84,7 @@ def test_sync_button_is_rate_limited(family_with_mismatch, settings):
     client.post(reverse("dukcapil_sync:family_sync"))
     page = client.get(FAMILY_PAGE).content.decode()
 
-    assert "baru saja disinkronkan" in page
+    assert "sudah beberapa kali diminta dari Dukcapil" in page
     assert Discrepancy.objects.count() == 1
 
 

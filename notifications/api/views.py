@@ -9,13 +9,13 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
 from core.models import User
+from core.pagination import Pagination
 from families.api.views import IsParticipant
 
 from ..selectors import notifications_for_user
@@ -36,14 +36,20 @@ class MyNotificationsView(APIView):
     """Newest first: status changes, bills due, payments, complaint answers, data changes."""
 
     permission_classes = [IsParticipant]
+    # Declared, so the schema documents the page ({count, next, previous, results}).
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int)],
-        responses={200: NotificationSerializer(many=True), **ERRORS},
+        responses={
+            200: NotificationSerializer(many=True),
+            400: OpenApiResponse(ERROR_SCHEMA, description="No such page (field error on page)"),
+            **ERRORS,
+        },
         tags=["notifications"],
     )
     def get(self, request: Request) -> Response:
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(
             notifications_for_user(user=_user(request)), request, view=self
         )

@@ -19,6 +19,7 @@ from core.api import ERROR_SCHEMA
 from core.formatting import mask_number
 from core.models import User
 from core.nik import validate_nik
+from core.validators import validate_service_date
 
 from ..eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from ..models import EligibilityLookup
@@ -39,7 +40,9 @@ class EligibilityQuerySerializer(serializers.Serializer):
         error_messages={"invalid": _("Card number must be exactly 13 digits.")},
     )
     nik = serializers.CharField(required=False)
-    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    date = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"], validators=[validate_service_date]
+    )
 
     def validate_nik(self, value: str) -> str:
         try:

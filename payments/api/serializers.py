@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.validators import validate_service_date
 from participants.api.serializers import MoneyField
 
 from ..models import Bill, Payment
@@ -99,7 +100,10 @@ class DendaQuerySerializer(serializers.Serializer):
         error_messages={"invalid": _("A whole number of rupiah.")},
     )
     date = serializers.DateField(
-        required=False, input_formats=["%Y-%m-%d"], help_text="Admission date; default today."
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_service_date],
+        help_text="Admission date, from 2014-01-01 to a year ahead; default today.",
     )
     card_number = serializers.RegexField(
         r"^[0-9]{13}$",

@@ -1,6 +1,8 @@
 """Payments API: the bank notification webhook, and a participant's bills, payments and
 denda pelayanan quote. Scope: the caller's own current family, in the query."""
 
+from typing import Any
+
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -9,19 +11,22 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
 from core.auth import signed_in_user
+from core.pagination import Pagination
 from families.api.views import IsParticipant
 from families.models import FamilyCard
 from families.selectors import participant_of_user
 from participants.models import Participant
 
+from ..models import Payment, PaymentChannel
 from ..selectors import bill_statement, denda_quote, family_bills, family_of_participant
 from ..selectors import family_payments as payments_of
 from ..services import family_bills_prepare, notification_receive
@@ -43,6 +48,11 @@ PARTICIPANT_ERRORS = {
 }
 
 
+PAGED_ERRORS = {
+    400: OpenApiResponse(ERROR_SCHEMA, description="No such page (field error on page)"),
+}
+
+
 def _caller_family(request: Request) -> tuple[Participant, FamilyCard]:
     participant = participant_of_user(user=signed_in_user(request))
     family = family_of_participant(participant=participant) if participant else None
@@ -59,14 +69,14 @@ class MyBillsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int)],
-        responses={200: BillListSerializer, **PARTICIPANT_ERRORS},
+        responses={200: BillListSerializer, **PAGED_ERRORS, **PARTICIPANT_ERRORS},
         tags=["payments"],
     )
     def get(self, request: Request) -> Response:
         _participant, family = _caller_family(request)
         today = timezone.localdate()
         family_bills_prepare(family=family, on=today)
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(family_bills(family=family), request, view=self)
         return Response(
             {
@@ -79,21 +89,24 @@ class MyBillsView(APIView):
         )
 
 
-class MyPaymentsView(APIView):
-    """Payments credited to the family's virtual account, newest first."""
+class MyPaymentsView(generics.ListAPIView):
+    """Payments credited to the family's virtual account, newest first, paged."""
 
     permission_classes = [IsParticipant]
+    serializer_class = PaymentSerializer
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Payment.objects.none()
+        _participant, family = _caller_family(self.request)
+        return payments_of(family=family)
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int)],
-        responses={200: PaymentSerializer(many=True), **PARTICIPANT_ERRORS},
+        responses={200: PaymentSerializer(many=True), **PAGED_ERRORS, **PARTICIPANT_ERRORS},
         tags=["payments"],
     )
-    def get(self, request: Request) -> Response:
-        _participant, family = _caller_family(request)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(payments_of(family=family), request, view=self)
-        return paginator.get_paginated_response(PaymentSerializer(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class MyDendaView(APIView):
@@ -138,6 +151,26 @@ class MyDendaView(APIView):
         return Response(DendaSerializer(quote).data)
 
 
+class NotificationThrottle(SimpleRateThrottle):
+    """Per channel code and client address. A code that names no active channel (anyone on
+    the internet) gets a far smaller allowance than a bank, whose peak must never be cut."""
+
+    scope = "notification"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        code = request.headers.get("X-Channel-Id", "")[:40]
+        known = "\x00" not in code and PaymentChannel.objects.filter(code=code, is_active=True)
+        self.scope = "notification" if known and known.exists() else "notification_unknown"
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        code = request.headers.get("X-Channel-Id", "")[:40].encode().hex()
+        ident = f"{code}:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
 class PaymentNotificationView(APIView):
     """A bank or payment channel confirms a payment to a virtual account.
 
@@ -149,6 +182,7 @@ class PaymentNotificationView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [NotificationThrottle]
 
     @extend_schema(
         request=NotificationRequestSerializer,
@@ -176,6 +210,9 @@ class PaymentNotificationView(APIView):
                 ERROR_SCHEMA,
                 description="UNKNOWN_VIRTUAL_ACCOUNT (kept for staff to match) or "
                 "TRANSACTION_CONFLICT (transaction id reused with other data)",
+            ),
+            429: OpenApiResponse(
+                ERROR_SCHEMA, description="Too many deliveries from this address; see Retry-After"
             ),
         },
         examples=[

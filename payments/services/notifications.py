@@ -17,7 +17,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -34,6 +34,14 @@ from ..models import Payment, PaymentChannel, PaymentNotification
 from .settlement import family_settle
 
 MAX_STORED_BODY = 16_384
+# A delivery refused before its signature was checked may come from anyone: keep only this
+# much of it, enough to recognise it when reconciling.
+MAX_STORED_UNSIGNED_BODY = 1_024
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# JKN started on 1 January 2014: no bank confirmed a JKN payment before; a bank's clock may
+# run ahead of ours a little, never by days.
+EARLIEST_PAID_AT = datetime(2014, 1, 1, tzinfo=UTC)
+PAID_AT_AHEAD = timedelta(days=1)
 MAX_AMOUNT = 2_000_000_000
 TRANSACTION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 VIRTUAL_ACCOUNT = re.compile(r"^[0-9]{16}$")
@@ -75,11 +83,29 @@ def sign(*, secret: str, timestamp: str, raw_body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def parse_notification_body(raw_body: bytes) -> NotificationBody:
+def _paid_at(value: object, now: datetime) -> datetime | None:
+    """An aware date and time from JKN's start to a day ahead of us, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        paid_at = parse_datetime(value)
+    except ValueError:  # well formed but impossible, e.g. 30 February
+        return None
+    if paid_at is None or timezone.is_naive(paid_at):
+        return None
+    try:
+        in_window = EARLIEST_PAID_AT <= paid_at <= now + PAID_AT_AHEAD
+    except OverflowError:  # year 1 or 9999 with an offset: outside any window
+        return None
+    return paid_at if in_window else None
+
+
+def parse_notification_body(raw_body: bytes, now: datetime | None = None) -> NotificationBody:
     """The body's shape; every problem is a field error (400)."""
+    now = now or timezone.now()
     try:
         data = json.loads(raw_body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         message = _("The body is not valid JSON.")
         raise ValidationFailed(message, fields={"body": [message]}) from None
     if not isinstance(data, dict):
@@ -95,23 +121,32 @@ def parse_notification_body(raw_body: bytes) -> NotificationBody:
     amount = data.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         errors["amount"] = [_("A whole number of rupiah from 1 to %(max)d.") % {"max": MAX_AMOUNT}]
-    paid_at = parse_datetime(data["paid_at"]) if isinstance(data.get("paid_at"), str) else None
-    if paid_at is None or timezone.is_naive(paid_at):
-        errors["paid_at"] = [_("An ISO 8601 date and time with a UTC offset.")]
+    paid_at = _paid_at(data.get("paid_at"), now)
+    if paid_at is None:
+        errors["paid_at"] = [
+            _("An ISO 8601 date and time with a UTC offset, from 2014 (the start of JKN) to now.")
+        ]
     if errors:
         raise ValidationFailed(_("Some fields are invalid; see fields."), fields=errors)
     assert isinstance(tx, str) and isinstance(va, str) and isinstance(amount, int) and paid_at
     return NotificationBody(tx, va, amount, paid_at)
 
 
-def _stored_body(raw_body: bytes) -> str:
-    return raw_body[:MAX_STORED_BODY].decode("utf-8", errors="replace")
+def _text(value: str, limit: int) -> str:
+    """As much of `value` as the column keeps; NUL, which PostgreSQL text refuses, shown as
+    the replacement character."""
+    return value[:limit].replace("\x00", "\ufffd")
 
 
-def _refuse(notification: PaymentNotification, outcome: str, exc: DomainError) -> None:
+def _stored_body(raw_body: bytes, limit: int = MAX_STORED_BODY) -> str:
+    return _text(raw_body[:limit].decode("utf-8", errors="replace"), limit)
+
+
+def _refuse(notification: PaymentNotification, outcome: str, code: str) -> None:
     PaymentNotification.objects.filter(pk=notification.pk).update(
         outcome=outcome,
-        error_code=exc.code,
+        error_code=code,
+        body=notification.body,
         channel=notification.channel,
         signature_valid=notification.signature_valid,
         transaction_id=notification.transaction_id,
@@ -135,30 +170,36 @@ def notification_receive(
     now = now or timezone.now()
     notification = PaymentNotification.objects.create(
         received_at=now,
-        channel_code=channel_code[:40],
-        timestamp_header=timestamp[:40],
-        body=_stored_body(raw_body),
+        channel_code=_text(channel_code, 40),
+        timestamp_header=_text(timestamp, 40),
+        body=_stored_body(raw_body, MAX_STORED_UNSIGNED_BODY),
     )
     outcome = PaymentNotification.Outcome.REJECTED
     try:
-        channel = PaymentChannel.objects.filter(code=channel_code, is_active=True).first()
+        # The stored (sanitized) code: PostgreSQL refuses a NUL even in a query.
+        channel = PaymentChannel.objects.filter(
+            code=notification.channel_code, is_active=True
+        ).first()
         secret = channel_secret(channel) if channel else ""
         if channel is None or not secret:
             raise NotificationRefused(
                 gettext_lazy("Unknown or inactive payment channel."), code="UNKNOWN_CHANNEL"
             )
         notification.channel = channel
-        if not timestamp.isdigit():
+        # ASCII digits only (str.isdigit also takes "²"), and short enough to be a time.
+        if not TIMESTAMP.fullmatch(timestamp):
             outcome = PaymentNotification.Outcome.MALFORMED
             message = _("Send the Unix time in seconds.")
             raise ValidationFailed(message, fields={"X-Timestamp": [message]})
         expected = sign(secret=secret, timestamp=timestamp, raw_body=raw_body)
-        if not hmac.compare_digest(expected, signature.strip().lower()):
+        given = signature.strip().lower().encode("utf-8", errors="replace")
+        if not hmac.compare_digest(expected.encode(), given):
             raise NotificationRefused(
                 gettext_lazy("The signature does not match the body and timestamp."),
                 code="BAD_SIGNATURE",
             )
         notification.signature_valid = True
+        notification.body = _stored_body(raw_body)
         age = abs(now.timestamp() - int(timestamp))
         if age > settings.PAYMENT_NOTIFICATION_MAX_AGE_SECONDS:
             raise NotificationRefused(
@@ -170,7 +211,7 @@ def notification_receive(
                 code="TIMESTAMP_EXPIRED",
             )
         outcome = PaymentNotification.Outcome.MALFORMED
-        body = parse_notification_body(raw_body)
+        body = parse_notification_body(raw_body, now)
         notification.transaction_id = body.transaction_id
         notification.virtual_account = body.virtual_account
         notification.amount = body.amount
@@ -191,7 +232,11 @@ def notification_receive(
             on=timezone.localdate(now),
         )
     except DomainError as exc:
-        _refuse(notification, outcome, exc)
+        _refuse(notification, outcome, exc.code)
+        raise
+    except Exception:
+        # A bug or an outage: the delivery must not stay RECEIVED; the bank sends it again.
+        _refuse(notification, PaymentNotification.Outcome.FAILED, "INTERNAL_ERROR")
         raise
     PaymentNotification.objects.filter(pk=notification.pk).update(
         outcome=(
@@ -201,6 +246,7 @@ def notification_receive(
         ),
         channel=channel,
         signature_valid=True,
+        body=notification.body,
         transaction_id=body.transaction_id,
         virtual_account=body.virtual_account,
         amount=body.amount,

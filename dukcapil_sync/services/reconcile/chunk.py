@@ -283,6 +283,7 @@ def _record_discrepancies(
                 known.our_value = obs.our_value[:255]
                 if obs.status == Discrepancy.Status.APPLIED:
                     known.resolved_at = now
+                    result.applied += 1  # said so to the participant, like a new one
                 result.differences += 1
                 _collect(obs, facts)
             changed_rows.append(known)
