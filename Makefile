@@ -5,14 +5,31 @@ UV := .uv/bin/uv
 VENV_PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test test-dates screenshots bench lint worker beat registry clean
+# Production shape (README "Production shape"): every setting comes from the environment.
+# Ports and workers: HOST, PORT, REGISTRY_PORT, WEB_WORKERS, WORKER_CONCURRENCY, WORKER_QUEUES.
+VAR_DIR := $(or $(JKN_VAR_DIR),var)
+export METRICS_DIR := $(or $(METRICS_DIR),$(VAR_DIR)/metrics)
+REGISTRY_SETTINGS := DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings
+
+.PHONY: install install-production run test test-dates screenshots bench lint release web worker \
+	beat registry clean
 
 $(UV):
 	$(PY) -m venv .uv
 	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Development: the app and its test tools.
 install: $(UV)
 	$(UV) sync --frozen --quiet
+
+# Production: the app only, no test or lint tools (as the Dockerfile).
+install-production: $(UV)
+	$(UV) sync --frozen --no-dev --quiet
+
+# The process targets below never install (a restart must not change packages): they only
+# check that an install happened.
+$(VENV_PY):
+	@echo "no .venv: run 'make install-production' (or 'make install') first" >&2; exit 1
 
 # Embedded default: SQLite in ./var, tasks in-process, mock Dukcapil in the same server.
 # Debug is opt-in (DJANGO_DEBUG=1 here only); PORT=8001 serves on another port.
@@ -49,17 +66,36 @@ lint: install
 bench: install
 	$(VENV_PY) -m bench.run
 
-worker: install
-	.venv/bin/celery -A jkn_portal worker --loglevel=INFO
+# Once per release, before any new web or worker process starts: schema and static files.
+release: $(VENV_PY)
+	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py collectstatic --noinput -v0
 
-beat: install
-	.venv/bin/celery -A jkn_portal beat --loglevel=INFO --schedule var/celerybeat-schedule
+# The portal under gunicorn (jkn_portal/gunicorn_conf.py: HOST, PORT, WEB_WORKERS).
+web: $(VENV_PY)
+	rm -rf $(METRICS_DIR)/web && mkdir -p $(METRICS_DIR)/web
+	PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR)/web exec .venv/bin/gunicorn \
+		-c jkn_portal/gunicorn_conf.py jkn_portal.wsgi:application
 
-# The mock Dukcapil registry as its own service (production shape), on port 8100.
-registry: export DJANGO_DEBUG := 1
-registry: install
-	DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings $(VENV_PY) manage.py migrate
-	DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings $(VENV_PY) manage.py runserver 127.0.0.1:8100
+# Celery worker: the default queue, plus WORKER_QUEUES (e.g. "celery,payments") if set.
+worker: $(VENV_PY)
+	rm -rf $(METRICS_DIR)/worker && mkdir -p $(METRICS_DIR)/worker
+	PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR)/worker exec .venv/bin/celery -A jkn_portal worker \
+		--loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2} \
+		$${WORKER_QUEUES:+--queues=$$WORKER_QUEUES}
+
+# Celery beat: exactly one per installation.
+beat: $(VENV_PY)
+	mkdir -p $(VAR_DIR)
+	exec .venv/bin/celery -A jkn_portal beat --loglevel=INFO \
+		--schedule $(VAR_DIR)/celerybeat-schedule
+
+# The mock Dukcapil registry as its own service: migrates its own database (REGISTRY_*
+# variables), then gunicorn on HOST:REGISTRY_PORT (default 8100).
+registry: $(VENV_PY)
+	$(REGISTRY_SETTINGS) $(VENV_PY) manage.py migrate --noinput -v0
+	$(REGISTRY_SETTINGS) exec .venv/bin/gunicorn -c dukcapil_sync/registry/gunicorn_conf.py \
+		dukcapil_sync.registry.wsgi:application
 
 clean:
 	rm -rf .venv .uv var staticfiles

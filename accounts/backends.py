@@ -35,3 +35,16 @@ class CardNumberBackend(ModelBackend):
         if account_username is None:
             return None
         return super().authenticate(request, username=account_username, password=password)
+
+
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str:
+    """The name django-axes counts failed logins under (AXES_USERNAME_CALLABLE): the account's
+    own username, so that a NIK and the card number of one account share one count and
+    alternating them never buys more tries (issue 7 point 7, issue 9 point 6)."""
+    raw: Any = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = request.POST.get("username")
+    text = "".join(str(raw or "").split())
+    if len(text) == 13 and text.isdigit():
+        return username_for_card(text) or text
+    return text

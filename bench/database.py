@@ -88,7 +88,8 @@ def migrate_and_seed(families: int, seed: int, log) -> dict[str, object]:
     call_command("collectstatic", interactive=False, verbosity=0)
     if not Facility.objects.exists():
         log("no FKTP facility yet: running seed_demo")
-        call_command("seed_demo", verbosity=0)
+        # A throwaway benchmark database; the sync benchmark loads the registry itself.
+        call_command("seed_demo", verbosity=0, allow_production=True, skip_registry=True)
     existing = synthetic_family_count()
     info: dict[str, object] = {"synthetic_before": existing}
     if existing >= families:

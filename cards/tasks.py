@@ -9,7 +9,7 @@ from participants.models import Participant
 from .services import card_email_send
 
 
-@shared_task(name="cards.tasks.send_card_email", time_limit=120)
+@shared_task(name="cards.tasks.send_card_email", soft_time_limit=100, time_limit=120)
 def send_card_email(participant_id: int, viewer_id: int) -> bool:
     """The card of `participant_id` to the e-mail of `viewer_id`, if both are still in one
     family (a member who left meanwhile is not sent)."""

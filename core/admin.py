@@ -113,11 +113,24 @@ class RegionAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+class SuperuserEditableAdmin(ReadOnlyAdmin):
+    """Set-up data of an installation (branch offices, FKTP): a superuser adds and corrects
+    it here or with the import commands; staff only read it; nobody deletes it (participants
+    and history point to it)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
 @admin.register(BranchOffice)
-class BranchOfficeAdmin(ReadOnlyAdmin):
+class BranchOfficeAdmin(SuperuserEditableAdmin):
     list_display = ("code", "name", "regency")
     search_fields = ("code", "name")
     list_select_related = ("regency",)
+    autocomplete_fields = ("regency",)
 
 
 @admin.register(JobRun)

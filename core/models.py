@@ -102,4 +102,6 @@ class JobRun(models.Model):
         verbose_name_plural = _("job runs")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.state} {self.done}/{self.total}"
+        from .observability import operator_time
+
+        return f"{self.name} {operator_time(self.started_at)} {self.state} {self.done}/{self.total}"

@@ -8,7 +8,6 @@ number, KK number) before it is created, so running it again changes nothing."""
 from collections.abc import Callable
 from datetime import date
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,11 +21,18 @@ from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
 from .parts.payments import seed_demo_payments
+from .parts.registrations import seed_registry_newcomers
+from .parts.registry import seed_registry
 from .parts.vclaim import seed_demo_vclaim
 
 
 @transaction.atomic
-def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) -> None:
+def seed_demo(
+    *,
+    today: date | None = None,
+    log: Callable[[str], None] = print,
+    skip_registry: bool = False,
+) -> None:
     today = today or timezone.localdate()
     branches = seed_branches()
     facilities = seed_facilities(branches=branches)
@@ -43,15 +49,11 @@ def seed_demo(*, today: date | None = None, log: Callable[[str], None] = print) 
     log(f"participant accounts (e-mail, phone, PIN) created: {seed_participant_accounts()}")
     log(f"FKTP marked full: {seed_facility_capacity()}")
 
-    if apps.is_installed("dukcapil_sync.registry"):
-        from .parts.registry import seed_registry  # the registry's tables exist only then
-
-        seed_registry(today=today, log=log)
-        from .parts.registrations import seed_registry_newcomers
-
-        seed_registry_newcomers(log=log)
+    if skip_registry:
+        log("registry: not seeded (--skip-registry)")
     else:
-        log("registry: not embedded, skipped")
+        seed_registry(today=today, log=log)
+        seed_registry_newcomers(log=log)
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
     seed_demo_complaints(today=today, log=log)
     seed_demo_vclaim(branches=branches, log=log)

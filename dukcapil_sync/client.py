@@ -26,6 +26,8 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from core.observability import REQUEST_ID_HEADER, current_request_id
+
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -276,20 +278,33 @@ class RegistryClient:
 
     # -- transport --
 
-    def _request(self, method: str, path: str, *, json_body: Any = None) -> tuple[int, Any]:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
         try:
-            return self.breaker.call(self._send, method, path, json_body)
+            return self.breaker.call(self._send, method, path, json_body, headers)
         except pybreaker.CircuitBreakerError as exc:
             raise RegistryCircuitOpen(
                 f"circuit open after repeated failures of {self.base_url}; "
                 f"retry after {settings.DUKCAPIL_BREAKER_RESET_SECONDS:g} s"
             ) from exc
 
-    def _send(self, method: str, path: str, json_body: Any) -> tuple[int, Any]:
+    def _send(
+        self, method: str, path: str, json_body: Any, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
         url = f"{self.base_url}/{path.lstrip('/')}"
         self.calls += 1
+        # The registry's access log names the portal request (or task) that asked.
+        headers = {REQUEST_ID_HEADER: current_request_id() or "-", **(headers or {})}
         try:
-            response = self.session.request(method, url, json=json_body, timeout=self.timeout)
+            response = self.session.request(
+                method, url, json=json_body, timeout=self.timeout, headers=headers
+            )
         except requests.RequestException as exc:
             # Connection refused/reset and timeouts, after urllib3 retried them.
             raise RegistryUnavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
@@ -375,6 +390,25 @@ class RegistryClient:
                 found[card.kk_number] = card
             not_found.update(missing)
         return FamilyCardBatch(found=found, not_found=frozenset(not_found), unreadable=unreadable)
+
+    def control(self, actions: list[dict[str, Any]], *, control_key: str) -> int:
+        """Demos and tests only: apply seed/event/fault actions on the registry service
+        through its control endpoint (off unless the registry has REGISTRY_CONTROL_KEY).
+        Every action is an upsert or a switch, so a retried request changes nothing twice."""
+        status, body = self._request(
+            "POST",
+            "_control",
+            json_body={"actions": actions},
+            headers={"X-Control-Key": control_key},
+        )
+        if status == 404:
+            raise RegistryRejected(
+                404,
+                "control_disabled",
+                f"{self.base_url} refused the control key: set REGISTRY_CONTROL_KEY on the "
+                "registry service and the same value as DUKCAPIL_CONTROL_KEY here",
+            )
+        return int(body.get("applied", 0)) if isinstance(body, dict) else 0
 
 
 def _parts(items: Sequence[str], size: int) -> Iterable[list[str]]:

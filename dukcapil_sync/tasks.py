@@ -3,6 +3,8 @@
 `sync_full` is idempotent (it joins or resumes the unfinished run, and a chunk is counted
 once), so it is acks_late: a worker killed mid-run leaves the message to be delivered again,
 and whoever runs it next resumes. Send it several times to have several workers share a run.
+Recovery does not wait for that redelivery: `sync_watchdog` (beat, every minute) resumes a run
+that nobody works on once the dead worker's lease has run out.
 """
 
 import logging
@@ -17,21 +19,23 @@ from participants.models import Participant
 
 from .models import SyncRun
 from .services import family_sync, full_sync_start, full_sync_work, participant_sync
-from .services.runs import RegistryUnavailableError
+from .services.runs import RegistryUnavailableError, run_stalled
 
 logger = logging.getLogger(__name__)
 
 
-# A worker stops taking chunks after this long and leaves the rest to the next run (the hard
-# limit is a margin above it, for the chunk in hand).
-FULL_SYNC_WORK_SECONDS = 3 * 3600
+# A worker stops taking chunks after this long and hands the rest to a fresh task (the
+# continuation below), so every task ends well inside its time limit and the broker's
+# visibility timeout (settings: CELERY_BROKER_TRANSPORT_OPTIONS) can exceed every time limit:
+# Redis then never hands a task that is still running to a second worker.
+FULL_SYNC_WORK_SECONDS = 15 * 60
 
 
 _FULL_SYNC_TASK = {
     "bind": True,
     "acks_late": True,
-    "soft_time_limit": FULL_SYNC_WORK_SECONDS + 600,
-    "time_limit": FULL_SYNC_WORK_SECONDS + 900,
+    "soft_time_limit": FULL_SYNC_WORK_SECONDS + 300,
+    "time_limit": FULL_SYNC_WORK_SECONDS + 600,
 }
 
 
@@ -52,16 +56,21 @@ def sync_full_resume(self: Task, run_id: int) -> dict[str, object]:
 
 
 def _work(task: Task, run: SyncRun) -> dict[str, object]:
-    """Work on the run until nothing is left to claim, then return the worker to the pool.
-    If others still hold chunks, come back (on the same queue) when the first lease runs
+    """Work on the run until nothing is left to claim or the task's time is up, then return
+    the worker to the pool. Chunks left that nobody holds (time up): continue in a new task
+    at once. Others still hold chunks: come back (on the same queue) when the first lease runs
     out: a live worker will have finished by then, a dead one's chunk is taken over."""
-    summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS)
+    # One progress line per chunk in the worker's log.
+    summary = full_sync_work(run=run, max_seconds=FULL_SYNC_WORK_SECONDS, log=logger.info)
     # In-process (no broker) a countdown is not honoured: the next run resumes instead.
-    if summary.leased_for_seconds is not None and not task.app.conf.task_always_eager:
+    if run.state == SyncRun.State.RUNNING and not task.app.conf.task_always_eager:
         queue = (task.request.delivery_info or {}).get("routing_key") or None
-        sync_full_resume.apply_async(
-            (run.pk,), countdown=math.ceil(summary.leased_for_seconds) + 1, queue=queue
-        )
+        if run_stalled(run=run):
+            sync_full_resume.apply_async((run.pk,), queue=queue)
+        elif summary.leased_for_seconds is not None:
+            sync_full_resume.apply_async(
+                (run.pk,), countdown=math.ceil(summary.leased_for_seconds) + 1, queue=queue
+            )
     return {
         "sync_run": run.pk,
         "state": run.state,
@@ -72,7 +81,25 @@ def _work(task: Task, run: SyncRun) -> dict[str, object]:
     }
 
 
-@shared_task(name="dukcapil_sync.tasks.sync_family", time_limit=120)
+@shared_task(name="dukcapil_sync.tasks.sync_watchdog", bind=True, soft_time_limit=50, time_limit=60)
+def sync_watchdog(self: Task) -> dict[str, object]:
+    """Beat, every minute: a full run that nobody works on (its worker was killed, or its
+    message lost) is handed to the workers again, on the queue this task came from."""
+    run = SyncRun.objects.filter(kind=SyncRun.Kind.FULL, state=SyncRun.State.RUNNING).first()
+    if run is None or not run_stalled(run=run):
+        return {"sync_run": run.pk if run else None, "resumed": False}
+    logger.warning(
+        "full sync #%s stalled at %s/%s participants: handed to the workers again",
+        run.pk,
+        run.done,
+        run.total,
+    )
+    queue = (self.request.delivery_info or {}).get("routing_key") or None
+    sync_full_resume.apply_async((run.pk,), queue=queue)
+    return {"sync_run": run.pk, "resumed": True}
+
+
+@shared_task(name="dukcapil_sync.tasks.sync_family", soft_time_limit=100, time_limit=120)
 def sync_family(family_id: int, actor_id: int | None = None, trigger: str = "STAFF") -> int | None:
     """For other apps (a complaint asking for a re-sync): enqueue with
     `transaction.on_commit(lambda: sync_family.delay(family.pk, user.pk))`."""
@@ -87,7 +114,7 @@ def sync_family(family_id: int, actor_id: int | None = None, trigger: str = "STA
         return None
 
 
-@shared_task(name="dukcapil_sync.tasks.sync_participant", time_limit=120)
+@shared_task(name="dukcapil_sync.tasks.sync_participant", soft_time_limit=100, time_limit=120)
 def sync_participant(participant_id: int) -> int | None:
     """At registration: `transaction.on_commit(lambda: sync_participant.delay(p.pk))`."""
     participant = Participant.objects.filter(pk=participant_id).first()

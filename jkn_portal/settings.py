@@ -9,6 +9,7 @@ DUKCAPIL_API_KEY, ALLOWED_HOSTS.
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -36,6 +37,9 @@ if not SECRET_KEY:
     # Development only: never used with DEBUG off (checked above).
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
+# Rotation (docs/operations.md): the new key in SECRET_KEY, the old ones here until sessions
+# and signed links made with them have expired.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -62,6 +66,7 @@ INSTALLED_APPS = [
     "cards",
     "dukcapil_sync",
     "dukcapil_sync.registry",
+    "imports",
     "captcha",
     "messaging",
     "accounts",
@@ -75,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every later log line, and the access line is written last.
+    "core.observability.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -198,6 +207,8 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100, minimu
 # (core.auth.AddressLockoutBackend), counted separately with a higher limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+# A NIK and the card number of one account count as one account.
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 
 # --- I18N -----------------------------------------------------------------------------------
@@ -209,7 +220,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -249,15 +260,28 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS (docs/operations.md, "TLS"): browsers keep to HTTPS for this many seconds once they
+    # saw the header. One year and subdomains by default; preload (a request to be listed in
+    # browsers themselves, hard to undo) only when the operator asks for it.
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload left off on purpose (above)
+    # Load balancers probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------------------------
+# Only rate limits live there; core/cache.py fails soft when Redis does not answer, and the
+# short socket timeouts keep a hung Redis from hanging requests.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -350,6 +374,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dukcapil_sync.tasks.sync_full",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Resumes a full sync whose worker died, one lease after it went silent.
+    "dukcapil-sync-watchdog": {"task": "dukcapil_sync.tasks.sync_watchdog", "schedule": 60.0},
     # Scheduled data changes (FKTP, class) take effect on the 1st, before the bills of 00:05
     # are made, so the new month's bill uses the new class. Daily, so a missed run catches up.
     "data-changes-apply": {
@@ -404,6 +430,9 @@ REGISTRY_ERROR_RATE = env_float("REGISTRY_ERROR_RATE", 0, minimum=0)
 REGISTRY_BATCH_LIMIT = env_int("REGISTRY_BATCH_LIMIT", 500, minimum=1)
 # Demos and tests only: enables the registry's POST .../_control (seed, events, faults).
 REGISTRY_CONTROL_KEY = env_str("REGISTRY_CONTROL_KEY", "")
+# Demos only: the key this portal sends to a registry *service's* control endpoint, so that
+# `seed_demo` seeds the registry the sync reads (over HTTP) when it is not embedded.
+DUKCAPIL_CONTROL_KEY = env_str("DUKCAPIL_CONTROL_KEY", "")
 
 # --- Dukcapil sync (dukcapil_sync; DESIGN.md 4.8) ---------------------------------------------
 # Client (dukcapil_sync/client.py): timeout on every call, retries with exponential backoff and
@@ -422,9 +451,11 @@ DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS = env_float(
 )
 DUKCAPIL_INTERACTIVE_RETRIES = env_int("DUKCAPIL_INTERACTIVE_RETRIES", 1, minimum=0)
 # Full sync: participants per chunk (whole families), seconds before a claimed chunk whose
-# worker went silent may be claimed again, attempts before a chunk is given up.
+# worker went silent may be claimed again, attempts before a chunk is given up. The claim is
+# renewed every third of the lease while the chunk is worked on, so the lease only bounds how
+# long a dead worker's chunk waits (plus at most a minute for the watchdog).
 DUKCAPIL_SYNC_CHUNK_SIZE = env_int("DUKCAPIL_SYNC_CHUNK_SIZE", 1000, minimum=1)
-DUKCAPIL_SYNC_LEASE_SECONDS = env_int("DUKCAPIL_SYNC_LEASE_SECONDS", 600, minimum=1)
+DUKCAPIL_SYNC_LEASE_SECONDS = env_int("DUKCAPIL_SYNC_LEASE_SECONDS", 60, minimum=1)
 DUKCAPIL_SYNC_MAX_ATTEMPTS = env_int("DUKCAPIL_SYNC_MAX_ATTEMPTS", 3, minimum=1)
 # Differences applied without staff (with an audit record); the rest go to the staff queue.
 # NAME_CASE: letter case only; NAME_SPACING: spaces only. Empty: everything goes to staff.
@@ -457,17 +488,6 @@ REGISTRATION_CODE_MINUTES = env_int("REGISTRATION_CODE_MINUTES", 10, minimum=1)
 REGISTRATION_CODE_ATTEMPTS = env_int("REGISTRATION_CODE_ATTEMPTS", 5, minimum=1)
 REGISTRATION_CODE_RESEND_SECONDS = env_int("REGISTRATION_CODE_RESEND_SECONDS", 60, minimum=0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
-
 # --- Payments (issue 3): bills, signed notifications, reactivation ---------------------------
 # A queue for the reactivation task, e.g. "payments" with its own worker, so a long billing
 # run never delays a family waiting to be active again. Empty: the default queue.
@@ -484,6 +504,98 @@ PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300
 PAYMENT_CHANNEL_SECRETS = env_pairs("PAYMENT_CHANNEL_SECRETS")
 # The "Bayar (simulasi)" button: on for the embedded default, off in production.
 PAYMENT_SIMULATION = env_bool("PAYMENT_SIMULATION", DEBUG)
+
+# --- Operations (issue 16): logs, metrics, error reports, worker and broker behaviour ---------
+# Logs: JSON lines (one object per line, with the request id) in production, text at a
+# terminal. LOG_FORMAT=json|text overrides; LOG_LEVEL sets the level.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not json or text")
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.observability.RequestIdFilter"},
+        "expected_refusal": {"()": "core.observability.ExpectedRefusalFilter"},
+    },
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"()": "core.observability.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "expected_refusal"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The access log is written by core.observability.RequestIdMiddleware.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+# ADMINS="Name <ops@example.id>,ops2@example.id": mailed on every 500 when e-mail is set up.
+ADMINS = [
+    (a.split("<")[0].strip() or a.strip(), a.split("<")[-1].rstrip(">").strip())
+    for a in env_list("ADMINS")
+]
+SERVER_EMAIL = env_str("SERVER_EMAIL", "jkn-portal@localhost")
+if ADMINS and not DEBUG:
+    LOGGING["handlers"]["mail_admins"] = {
+        "class": "django.utils.log.AdminEmailHandler",
+        "level": "ERROR",
+    }
+    LOGGING["loggers"]["django.request"] = {
+        "handlers": ["console", "mail_admins"],
+        "level": "INFO",
+        "propagate": False,
+    }
+
+# Error reports to Sentry (or a compatible service): off unless SENTRY_DSN is set. No personal
+# data is sent (send_default_pii off: no user, cookies or request bodies).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0, minimum=0),
+        send_default_pii=False,
+    )
+
+# Prometheus: see jkn_portal/operations/metrics.py. METRICS_DIR holds one directory per kind
+# of process (the Makefile sets PROMETHEUS_MULTIPROC_DIR to METRICS_DIR/web or /worker).
+# METRICS_TOKEN, when set, is required as "Authorization: Bearer <token>" on /metrics.
+METRICS_DIR = Path(env_str("METRICS_DIR", str(VAR_DIR / "metrics")))
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# Celery in production. The worker logs through LOGGING above (JSON, request ids).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A request that queues a task while the broker is down gives up after about a second instead
+# of hanging; what it queued is repaired by the sweeps (reactivations every minute).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged message to another worker after the visibility timeout. It
+# must exceed the longest task time limit (CELERY_TASK_TIME_LIMIT, 30 min; the full sync's
+# tasks end within 25 min and continue in a new task), or a task still running would be run
+# twice. A worker killed mid-task is replaced sooner by the watchdogs and sweeps (minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 2400, minimum=60)
+}
 
 # --- Complaints (issue 12; DESIGN.md 4.7) ---------------------------------------------------
 # Attachments live outside the web root and every static folder; only the complaint's own

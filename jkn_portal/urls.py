@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.api_views import LogoutView, TokenView
+from imports.views import import_view
+from jkn_portal.operations import health, metrics
 from vclaim.api.urls import VCLAIM_BASE
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -23,6 +25,11 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    # For load balancers and Prometheus (docs/operations.md).
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("metrics", metrics.metrics, name="metrics"),
+    path("admin/imports/", admin.site.admin_view(import_view), name="admin-imports"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,7 +10,13 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
+from core.admin import (
+    ReadOnlyAdmin,
+    ScopedHistoryAdmin,
+    SuperuserEditableAdmin,
+    admin_user,
+    masked,
+)
 from core.errors import ValidationFailed
 from core.models import User
 from core.nik import nik_region_warning
@@ -278,11 +284,12 @@ class ContributionRateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(ReadOnlyAdmin):
+class FacilityAdmin(SuperuserEditableAdmin):
     list_display = ("code", "name", "kind", "district", "branch")
     list_filter = ("kind", "branch")
     search_fields = ("code", "name")
     list_select_related = ("district", "branch")
+    autocomplete_fields = ("district", "branch")
 
 
 @admin.register(EligibilityLookup)

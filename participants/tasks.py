@@ -41,6 +41,9 @@ def recompute_all_statuses_run(*, chunk_size: int | None = None) -> JobRun:
             )
             run.done += len(ids)
             run.changed += changed
+            logger.info(
+                "status recompute: %s/%s participants, %s changed", run.done, run.total, run.changed
+            )
         run.state = JobRun.State.DONE
     except Exception as exc:
         run.state = JobRun.State.FAILED

@@ -148,6 +148,9 @@ def billing_chunk_run(*, run_id: int, month: date, after_id: int, last_id: int) 
     JobRun.objects.filter(pk=run_id, state=JobRun.State.RUNNING, done__gte=F("total")).update(
         state=JobRun.State.DONE, finished_at=timezone.now()
     )
+    progress = JobRun.objects.filter(pk=run_id).values_list("name", "done", "total").first()
+    if progress:
+        logger.info("%s: %s/%s families, %s bills in this chunk", *progress, made)
     return made
 
 

@@ -142,3 +142,15 @@ def test_the_token_throttle_does_not_trust_a_forged_forwarded_for(client, monkey
         for i in range(4)
     ]
     assert answers == [400, 400, 400, 429]
+
+
+def test_alternating_nik_and_card_number_shares_one_count(client):
+    # Given an account that logs in with its NIK or its card number...
+    head = make_family(1)[1]
+    # ...three failures by NIK and one by card number...
+    assert [page_login(client, head.nik, "salah") for _ in range(3)] == [200] * 3
+    assert page_login(client, head.card_number, "salah") == 200
+    # ...then the fifth failure, whichever number is typed, locks the one account.
+    assert page_login(client, head.card_number, "salah") == 429
+    assert page_login(client, head.nik, DEMO_PASSWORD) == 429
+    assert page_login(client, head.card_number, DEMO_PASSWORD) == 429

@@ -399,6 +399,24 @@ def test_a_secret_from_the_environment_wins_over_the_database(client, channel, s
     assert (refused.status_code, accepted.status_code) == (401, 200)
 
 
+def test_during_a_secret_rotation_both_secrets_are_accepted_and_no_other(client, channel, settings):
+    settings.PAYMENT_CHANNEL_SECRETS = {"BANK_UJI": "rahasia-baru|rahasia-lama"}
+    family, _ids = inactive_family(months=0, size=1)
+
+    def notify(secret: str, tx: str) -> int:
+        body = notification_body(
+            virtual_account=family.virtual_account, amount=100_000, transaction_id=tx
+        )
+        response = post(client, signed(channel, body, secret=secret))
+        return response.status_code  # type: ignore[attr-defined]
+
+    assert notify("rahasia-lama", "TX-OLD") == 200
+    assert notify("rahasia-baru", "TX-NEW") == 200
+    assert notify("rahasia-lain", "TX-BAD") == 401
+    assert notify(channel.secret, "TX-DB") == 401  # the environment replaces the database's
+    assert sorted(Payment.objects.values_list("transaction_id", flat=True)) == ["TX-NEW", "TX-OLD"]
+
+
 def test_the_sweep_applies_reactivations_whose_event_was_lost(
     client, channel, django_capture_on_commit_callbacks
 ):

@@ -125,6 +125,7 @@ def test_one_beat_schedule_names_every_periodic_job_and_each_task_exists(setting
         "month-end-status": "payments.tasks.month_end",
         "nightly-status-recompute": "participants.tasks.recompute_all_statuses",
         "nightly-dukcapil-sync": "dukcapil_sync.tasks.sync_full",
+        "dukcapil-sync-watchdog": "dukcapil_sync.tasks.sync_watchdog",
         "reactivation-sweep": "payments.tasks.sweep_reactivations",
         "complaints-autoclose": "complaints.tasks.autoclose_complaints",
         "notifications-collect": "notifications.tasks.collect_notifications",

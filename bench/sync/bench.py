@@ -34,8 +34,8 @@ def _registry_env(registry_db: Path, key: str) -> dict[str, str]:
             "REGISTRY_API_KEYS": key,
             "REGISTRY_BATCH_LIMIT": "1000",
             "DJANGO_DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1",
+            "REGISTRY_SECRET_KEY": secrets.token_urlsafe(40),
+            "REGISTRY_ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -4,17 +4,16 @@ Self-contained on purpose (no import of the portal's settings): the registry sta
 external system, so it has its own database and its own keys. In the embedded default the
 portal serves the same views in-process under /registry/api/v1/ instead.
 
-    DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings \\
-        .venv/bin/python manage.py migrate
-    DJANGO_SETTINGS_MODULE=dukcapil_sync.registry.standalone_settings \\
-        .venv/bin/python manage.py runserver 127.0.0.1:8100
-    # production (wsgi.py defaults to these settings):
-    gunicorn dukcapil_sync.registry.wsgi:application --bind 0.0.0.0:8100
+    make registry        # migrate its database, then gunicorn on HOST:REGISTRY_PORT
 
-Environment: REGISTRY_DATABASE_URL (default SQLite in ./var/registry.sqlite3),
-REGISTRY_API_KEYS (comma-separated), REGISTRY_LATENCY_MS, REGISTRY_ERROR_RATE,
-REGISTRY_BATCH_LIMIT, REGISTRY_CONTROL_KEY (tests and demos only), DJANGO_DEBUG, SECRET_KEY,
-ALLOWED_HOSTS.
+Environment (names start with REGISTRY_ so that one shell can hold the portal's and the
+registry's settings side by side, as the README's production section does):
+REGISTRY_DATABASE_URL (default SQLite in ./var/registry.sqlite3), REGISTRY_SECRET_KEY
+(required with DJANGO_DEBUG=0), REGISTRY_ALLOWED_HOSTS (default 127.0.0.1,localhost),
+REGISTRY_API_KEYS (comma-separated; default the portal's DUKCAPIL_API_KEY: give two during a
+key rotation), REGISTRY_LATENCY_MS, REGISTRY_ERROR_RATE, REGISTRY_BATCH_LIMIT,
+REGISTRY_CONTROL_KEY (demos and tests only: enables the seeding/control endpoint),
+DJANGO_DEBUG, LOG_LEVEL.
 """
 
 import os
@@ -29,12 +28,14 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("JKN_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0").strip().lower() in {"1", "true", "yes", "on"}
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("REGISTRY_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
+        raise ImproperlyConfigured("REGISTRY_SECRET_KEY must be set when DJANGO_DEBUG=0")
     SECRET_KEY = "dev-only-insecure-registry-key"  # noqa: S105
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("REGISTRY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 # No admin, sessions or auth: the API authenticates callers by key only.
 INSTALLED_APPS = ["django.contrib.contenttypes", "dukcapil_sync.registry"]
@@ -65,10 +66,12 @@ USE_TZ = True
 
 REGISTRY_API_KEYS = [
     k
-    # Unset: the installation's random key (var/registry-api-key), which a portal on the same
-    # machine uses too (`make registry` beside `make run`).
+    # Unset: DUKCAPIL_API_KEY (one shell for portal and registry), else the installation's
+    # random key (var/registry-api-key), which a portal on the same machine uses too.
     for k in (
-        os.environ.get("REGISTRY_API_KEYS") or installation_secret(VAR_DIR, "registry-api-key")
+        os.environ.get("REGISTRY_API_KEYS")
+        or os.environ.get("DUKCAPIL_API_KEY")
+        or installation_secret(VAR_DIR, "registry-api-key")
     ).split(",")
     if k
 ]

@@ -1,6 +1,8 @@
 """Sync API: the participant's re-sync (rate-limited), the staff queue with branch scoping,
 every endpoint in the OpenAPI schema with errors in the one shape."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -73,6 +75,26 @@ def test_registry_down_is_503_and_changes_nothing(mismatch, registry):
     assert not Discrepancy.objects.exists()
     child.refresh_from_db()
     assert child.status == "AKTIF"
+
+
+def test_a_slow_registry_answers_within_the_web_request_timeout(mismatch, registry, settings):
+    """The sync runs inside the request (issue 16, point 9): with a registry slower than the
+    interactive timeout, the answer comes well before gunicorn's request timeout."""
+    from jkn_portal import gunicorn_conf
+
+    _family, head, child = mismatch
+    settings.DUKCAPIL_BACKOFF_SECONDS = 0.5  # the production backoff
+    settings.DUKCAPIL_BACKOFF_MAX_SECONDS = 10
+    registry.faults(latency_ms=int(settings.DUKCAPIL_INTERACTIVE_TIMEOUT_SECONDS * 1000) + 500)
+
+    started = time.monotonic()
+    response = bearer(head.user).post(SYNC)
+    took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "REGISTRY_UNAVAILABLE"
+    assert took < gunicorn_conf.timeout / 2, f"{took:.1f} s"
+    assert not Discrepancy.objects.exists()
 
 
 def test_only_participants_may_sync_their_family(registry):

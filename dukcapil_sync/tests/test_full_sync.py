@@ -4,6 +4,7 @@ injected faults, stopped cleanly by an outage, shared by concurrent workers."""
 import datetime as dt
 import threading
 import time
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from dukcapil_sync.models import (
     SyncRun,
 )
 from dukcapil_sync.services import full_sync_start, full_sync_work
+from dukcapil_sync.services.runs import run_stalled
 from dukcapil_sync.tasks import sync_full, sync_full_resume
 from families.models import FamilyCard
 from participants.factories import months_ago
@@ -275,3 +277,46 @@ def test_beat_schedules_the_nightly_sync(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["nightly-dukcapil-sync"]
     assert entry["task"] == sync_full.name
     assert entry["schedule"].hour == {1} and entry["schedule"].minute == {30}
+
+
+@pytest.mark.django_db
+def test_a_manual_resume_says_what_it_waits_for_then_takes_the_dead_workers_chunk(
+    registry, settings
+):
+    settings.DUKCAPIL_SYNC_LEASE_SECONDS = 3
+    families(registry, 2)
+    run, _ = full_sync_start(trigger="OPERATOR", chunk_size=3)
+    SyncChunk.objects.filter(run=run, index=0).update(
+        state="CLAIMED", claim_token="dead", claimed_at=timezone.now(), attempts=1
+    )
+    out = StringIO()
+
+    call_command("dukcapil_sync", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    waiting = [line for line in lines if line.startswith("waiting for other workers")]
+    assert waiting, lines
+    assert waiting[0].startswith("waiting for other workers: chunk 1 (free in ")
+    assert waiting[0].endswith(" s unless renewed)")
+    run.refresh_from_db()
+    assert (run.state, run.done) == ("DONE", 6)
+
+
+@pytest.mark.django_db
+def test_the_watchdog_leaves_a_run_that_a_worker_holds_and_resumes_an_abandoned_one(
+    registry, settings
+):
+    families(registry, 2)
+    run, _ = full_sync_start(trigger="NIGHTLY", chunk_size=3)
+    SyncChunk.objects.filter(run=run, index=0).update(
+        state="CLAIMED", claim_token="alive", claimed_at=timezone.now(), attempts=1
+    )
+    assert run_stalled(run=run) is False  # a worker holds a fresh claim: leave it alone
+
+    SyncChunk.objects.filter(run=run, index=0).update(
+        claimed_at=timezone.now() - dt.timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS + 1)
+    )
+    assert run_stalled(run=run) is True
+
+    SyncChunk.objects.filter(run=run).update(state="DONE")
+    assert run_stalled(run=run) is False  # nothing left to do

@@ -73,9 +73,16 @@ class NotificationBody:
     paid_at: datetime
 
 
+def channel_secrets(channel: PaymentChannel) -> list[str]:
+    """The environment (PAYMENT_CHANNEL_SECRETS) wins over the database. During a rotation it
+    holds the new and the old secret, "CODE:new|old": either signature is accepted until the
+    bank has switched (docs/operations.md); we sign with the first."""
+    configured = settings.PAYMENT_CHANNEL_SECRETS.get(channel.code, "")
+    return [s for s in configured.split("|") if s] or ([channel.secret] if channel.secret else [])
+
+
 def channel_secret(channel: PaymentChannel) -> str:
-    """The environment (PAYMENT_CHANNEL_SECRETS) wins over the database."""
-    return settings.PAYMENT_CHANNEL_SECRETS.get(channel.code) or channel.secret
+    return next(iter(channel_secrets(channel)), "")
 
 
 def sign(*, secret: str, timestamp: str, raw_body: bytes) -> str:
@@ -180,8 +187,8 @@ def notification_receive(
         channel = PaymentChannel.objects.filter(
             code=notification.channel_code, is_active=True
         ).first()
-        secret = channel_secret(channel) if channel else ""
-        if channel is None or not secret:
+        secrets_now = channel_secrets(channel) if channel else []
+        if channel is None or not secrets_now:
             raise NotificationRefused(
                 gettext_lazy("Unknown or inactive payment channel."), code="UNKNOWN_CHANNEL"
             )
@@ -191,9 +198,15 @@ def notification_receive(
             outcome = PaymentNotification.Outcome.MALFORMED
             message = _("Send the Unix time in seconds.")
             raise ValidationFailed(message, fields={"X-Timestamp": [message]})
-        expected = sign(secret=secret, timestamp=timestamp, raw_body=raw_body)
         given = signature.strip().lower().encode("utf-8", errors="replace")
-        if not hmac.compare_digest(expected.encode(), given):
+        # Every secret is checked (no early exit), so timing does not tell which one matched.
+        matches = [
+            hmac.compare_digest(
+                sign(secret=secret, timestamp=timestamp, raw_body=raw_body).encode(), given
+            )
+            for secret in secrets_now
+        ]
+        if not any(matches):
             raise NotificationRefused(
                 gettext_lazy("The signature does not match the body and timestamp."),
                 code="BAD_SIGNATURE",

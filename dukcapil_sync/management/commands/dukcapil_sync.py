@@ -6,25 +6,30 @@
     manage.py dukcapil_sync --nik 3174010101800001
     manage.py dukcapil_sync --status        # the latest runs and why records failed
     manage.py dukcapil_sync --start-only    # create (or find) the run and exit: workers share it
+    manage.py dukcapil_sync --enqueue       # hand the full sync to the workers (as beat does)
 
 Exit status 0 when the run finished, 3 when it stopped (registry unavailable; run again to
 resume), 1 on a usage error.
 """
 
 import sys
+import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.observability import operator_time
 from families.models import FamilyCard
 from participants.models import Participant
 
 from ...models import SyncChunk, SyncRecordError, SyncRun
 from ...services import family_sync, full_sync_start, full_sync_work, participant_sync
-from ...services.runs import RegistryUnavailableError
+from ...services.runs import RegistryUnavailableError, held_chunks_note
 
 EXIT_STOPPED = 3
+# While other workers hold the last chunks, a line at least this often.
+WAIT_NOTE_SECONDS = 10.0
 
 
 class Command(BaseCommand):
@@ -38,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, help="participants per chunk (new run)")
         parser.add_argument("--limit", type=int, help="only the first N participants (new run)")
         parser.add_argument("--start-only", action="store_true", help="create the run, exit")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="hand the full sync to the Celery workers and exit (follow it with --status)",
+        )
         parser.add_argument("--max-chunks", type=int, help="stop after N chunks (testing)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,6 +74,10 @@ class Command(BaseCommand):
         except RegistryUnavailableError as error:
             raise CommandError(str(error.message)) from error
 
+        if options["enqueue"]:
+            self._enqueue()
+            return
+
         run, created = full_sync_start(
             trigger=SyncRun.Trigger.OPERATOR,
             chunk_size=options["chunk_size"],
@@ -77,9 +91,28 @@ class Command(BaseCommand):
         if options["start_only"]:
             return
         summary = full_sync_work(run=run, log=self.stdout.write, max_chunks=options["max_chunks"])
+        while summary.leased_for_seconds is not None and options["max_chunks"] is None:
+            # Other workers hold chunks: wait, saying for what, until they finish or their
+            # lease runs out (a dead worker's chunk is then taken over here).
+            self.stdout.write(held_chunks_note(run=run))
+            time.sleep(min(summary.leased_for_seconds + 1, WAIT_NOTE_SECONDS))
+            summary = full_sync_work(run=run, log=self.stdout.write)
         self._report(run)
         if summary.stopped:
             sys.exit(EXIT_STOPPED)
+
+    def _enqueue(self) -> None:
+        from django.conf import settings
+
+        from ...tasks import sync_full
+
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise CommandError("no CELERY_BROKER_URL: there are no workers; run it here instead")
+        result = sync_full.delay(SyncRun.Trigger.OPERATOR)
+        self.stdout.write(
+            f"full sync handed to the workers (task {result.id}); "
+            "follow it with: manage.py dukcapil_sync --status"
+        )
 
     def _report(self, run: SyncRun) -> None:
         run.refresh_from_db()
@@ -107,6 +140,6 @@ class Command(BaseCommand):
         for run in runs:
             self.stdout.write(
                 f"#{run.pk} {run.kind:6} {run.state:8} "
-                f"{run.started_at:%Y-%m-%d %H:%M} {run.done}/{run.total} "
+                f"{operator_time(run.started_at)} {run.done}/{run.total} "
                 f"differences {run.differences} applied {run.applied} errors {run.errors}"
             )

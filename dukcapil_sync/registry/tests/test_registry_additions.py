@@ -152,7 +152,7 @@ def test_bulk_load_command(tmp_path):
 
     call_command("registry_load", str(path), "--replace", stdout=out)
 
-    assert "Loaded 1 persons, 1 KK, 1 memberships" in out.getvalue()
+    assert "loaded 1 persons, 1 KK, 1 memberships" in out.getvalue()
     membership = RegistryMembership.objects.get()
     assert (membership.person_id, membership.family_card.kk_number) == (FATHER, KK_A)
 

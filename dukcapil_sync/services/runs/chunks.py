@@ -5,11 +5,14 @@ the run when no chunk is left."""
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -67,6 +70,45 @@ def chunk_claim(*, run: SyncRun) -> tuple[SyncChunk, str] | None:
             )
             if won == 1:
                 return SyncChunk.objects.get(pk=pk), token
+
+
+@contextmanager
+def chunk_lease_kept(*, chunk: SyncChunk, token: str) -> Iterator[None]:
+    """While the chunk is processed, renew its claim every third of the lease, so a live worker
+    never loses a slow chunk, and the lease can be short: a worker killed with SIGKILL stops
+    renewing, and its chunk is claimable again one lease later (DUKCAPIL_SYNC_LEASE_SECONDS,
+    default 60 s) instead of after the longest a chunk could take."""
+    interval = max(settings.DUKCAPIL_SYNC_LEASE_SECONDS / 3, 0.5)
+    finished = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not finished.wait(interval):
+                SyncChunk.objects.filter(
+                    pk=chunk.pk, state=SyncChunk.State.CLAIMED, claim_token=token
+                ).update(claimed_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    keeper = threading.Thread(target=renew, name=f"lease-chunk-{chunk.pk}", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        keeper.join()
+
+
+def run_stalled(*, run: SyncRun) -> bool:
+    """Work is left that no live worker holds: chunks PENDING, or CLAIMED by a worker whose
+    lease ran out (it died), and no chunk claimed within the lease (nobody is at it)."""
+    fresh = timezone.now() - timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
+    chunks = SyncChunk.objects.filter(run=run)
+    if chunks.filter(state=SyncChunk.State.CLAIMED, claimed_at__gte=fresh).exists():
+        return False
+    return chunks.filter(
+        Q(state=SyncChunk.State.PENDING) | Q(state=SyncChunk.State.CLAIMED, claimed_at__lt=fresh)
+    ).exists()
 
 
 def _chunk_give_up(*, run: SyncRun, chunk: SyncChunk, error: str) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import F, Value
 from django.db.models.functions import Concat
-from django.utils import timezone
 
 from core.errors import DomainError
+from core.observability import operator_time
 
 from ...client import (
     RegistryClient,
@@ -43,7 +43,7 @@ def _job_name(kind: str) -> str:
 
 
 def _note(run: SyncRun, line: str) -> None:
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+    stamp = operator_time()
     SyncRun.objects.filter(pk=run.pk).update(
         report=Concat(F("report"), Value(f"[{stamp}] {line}\n"))
     )

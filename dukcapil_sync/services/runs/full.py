@@ -29,6 +29,7 @@ from .chunks import (
     _chunk_give_up,
     _chunk_release,
     chunk_claim,
+    chunk_lease_kept,
     chunk_process,
     run_finish_if_complete,
 )
@@ -194,7 +195,8 @@ def full_sync_work(
                 break
             chunk, token = claimed
             try:
-                result = chunk_process(run=run, chunk=chunk, token=token, client=client)
+                with chunk_lease_kept(chunk=chunk, token=token):
+                    result = chunk_process(run=run, chunk=chunk, token=token, client=client)
             except ClaimLost as lost:
                 logger.warning("%s", lost)
                 continue
@@ -241,6 +243,21 @@ def _first_lease_ends_in(*, run: SyncRun) -> float | None:
         return None
     ends = oldest + timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
     return max(0.0, (ends - timezone.now()).total_seconds())
+
+
+def held_chunks_note(*, run: SyncRun) -> str:
+    """Which chunks other workers hold and when each becomes free if their worker is gone
+    (a live worker renews its claim: chunks.chunk_lease_kept)."""
+    lease = timedelta(seconds=settings.DUKCAPIL_SYNC_LEASE_SECONDS)
+    now = timezone.now()
+    held = SyncChunk.objects.filter(run=run, state=SyncChunk.State.CLAIMED).order_by("index")
+    parts = []
+    for chunk in held[:5]:
+        if chunk.claimed_at is None:
+            continue
+        free_in = max(0, int((chunk.claimed_at + lease - now).total_seconds()))
+        parts.append(f"chunk {chunk.index + 1} (free in {free_in} s unless renewed)")
+    return "waiting for other workers: " + (", ".join(parts) or "none left")
 
 
 def run_stop(*, run: SyncRun, reason: str) -> None:

@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from dukcapil_sync.registry import services
 from dukcapil_sync.registry.models import Relationship, Sex
 
+from ._target import registry_target
+
 
 def iso_date(value: str) -> dt.date:
     try:
@@ -66,6 +68,7 @@ class Command(BaseCommand):
         split.add_argument("--on", required=True, type=iso_date)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        target = registry_target()
         event = options["event"]
         try:
             if event == "birth":
@@ -104,4 +107,4 @@ class Command(BaseCommand):
                 message = f"Split: KK {card.kk_number} issued for {', '.join(options['niks'])}"
         except services.RegistryError as error:
             raise CommandError(f"{event}: {error.message} [{error.code}]") from error
-        self.stdout.write(self.style.SUCCESS(message))
+        self.stdout.write(self.style.SUCCESS(f"{target}: {message}"))

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dukcapil_sync.registry import services
 
+from ._target import registry_target
+
 
 class Command(BaseCommand):
     help = "Set the mock registry's injected latency, error rate and outage switch."
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--outage", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        target = registry_target()
         try:
             services.registry_set_faults(
                 latency_ms=options["latency_ms"],
@@ -32,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"latency {options['latency_ms']} ms, error rate {options['error_rate']}, "
-                f"outage {options['outage']}"
+                f"{target}: latency {options['latency_ms']} ms, "
+                f"error rate {options['error_rate']}, outage {options['outage']}"
             )
         )

@@ -22,6 +22,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dukcapil_sync.registry import services
 
+from ._target import registry_target
+
 
 def _person(row: dict[str, Any]) -> dict[str, Any]:
     death = row.get("date_of_death")
@@ -41,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="empty the registry first")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        target = registry_target()
         persons, families = [], []
         with open(options["path"], encoding="utf-8") as lines:
             for number, line in enumerate(lines, start=1):
@@ -67,6 +70,6 @@ class Command(BaseCommand):
         persons_n, cards_n, memberships_n = counts
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {persons_n} persons, {cards_n} KK, {memberships_n} memberships"
+                f"{target}: loaded {persons_n} persons, {cards_n} KK, {memberships_n} memberships"
             )
         )

@@ -1,0 +1,92 @@
+"""The Redis cache, failing soft.
+
+Only rate limits (DRF throttles: token login, family sync) and other disposable values live in
+the cache; nothing is lost when it is gone. So when Redis does not answer, a read is a miss
+and a write is dropped, with one warning line per process every 30 seconds, instead of an
+HTML 500 for every login (issue 16, point 8). Lockout after wrong passwords does not depend on
+it: django-axes counts failures in the database. /healthz reports the cache as down.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+WARN_EVERY_SECONDS = 30.0
+_last_warning = 0.0
+
+T = TypeVar("T")
+
+
+def _fail_soft(fallback: Callable[..., Any]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    def decorate(method: Callable[..., T]) -> Callable[..., T]:
+        @wraps(method)
+        def wrapper(self: FailSoftRedisCache, *args: Any, **kwargs: Any) -> T:
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                _warn(method.__name__, error)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _warn(operation: str, error: Exception) -> None:
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARN_EVERY_SECONDS:
+        _last_warning = now
+        logger.warning(
+            "cache unavailable (%s: %s): rate limits are not applied until Redis answers",
+            operation,
+            error,
+        )
+
+
+def _default(key: str, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
+def _false(*args: Any, **kwargs: Any) -> bool:
+    return False
+
+
+def _none(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _empty(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    return {}
+
+
+def _all_failed(data: dict[str, Any], *args: Any, **kwargs: Any) -> list[str]:
+    return list(data)
+
+
+def _incr_missing(key: str, *args: Any, **kwargs: Any) -> int:
+    raise ValueError(f"Key '{key}' not found")  # what Django's cache says for a miss
+
+
+class FailSoftRedisCache(RedisCache):
+    get = _fail_soft(_default)(RedisCache.get)
+    set = _fail_soft(_none)(RedisCache.set)
+    add = _fail_soft(_false)(RedisCache.add)
+    touch = _fail_soft(_false)(RedisCache.touch)
+    delete = _fail_soft(_false)(RedisCache.delete)
+    has_key = _fail_soft(_false)(RedisCache.has_key)
+    incr = _fail_soft(_incr_missing)(RedisCache.incr)
+    get_many = _fail_soft(_empty)(RedisCache.get_many)
+    set_many = _fail_soft(_all_failed)(RedisCache.set_many)
+    delete_many = _fail_soft(_none)(RedisCache.delete_many)
+    clear = _fail_soft(_false)(RedisCache.clear)
