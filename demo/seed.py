@@ -21,6 +21,7 @@ from .parts.core import seed_accounts, seed_branches
 from .parts.families import seed_families
 from .parts.participants import seed_duplicate_record, seed_facilities
 from .parts.payments import seed_demo_payments
+from .parts.registrations import seed_registry_newcomers
 from .parts.registry import seed_registry
 from .parts.vclaim import seed_demo_vclaim
 
@@ -52,6 +53,7 @@ def seed_demo(
         log("registry: not seeded (--skip-registry)")
     else:
         seed_registry(today=today, log=log)
+        seed_registry_newcomers(log=log)
     seed_demo_payments(kk_numbers=[f.kk_number for f in families], today=today, log=log)
     seed_demo_complaints(today=today, log=log)
     seed_demo_vclaim(branches=branches, log=log)

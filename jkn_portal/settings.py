@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "changes",
     # Above the apps whose rows it turns into notifications (and above messaging).
     "notifications",
+    "registrations",
     # Demo and benchmark data, above every app: it imports them all, none imports it.
     "demo",
 ]
@@ -309,6 +310,8 @@ REST_FRAMEWORK = {
         # sending a channel code we do not know.
         "notification": env_str("NOTIFICATION_THROTTLE_RATE", "1200/min"),
         "notification_unknown": env_str("NOTIFICATION_UNKNOWN_THROTTLE_RATE", "20/min"),
+        # Registration steps per address: the KK step asks Dukcapil, so bots are slowed here.
+        "registration": env_str("REGISTRATION_THROTTLE_RATE", "60/min"),
     },
 }
 REST_KNOX = {
@@ -395,6 +398,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.collect_notifications",
         "schedule": 60.0,
     },
+    "registration-drafts-expire": {
+        "task": "registrations.tasks.expire_drafts",
+        "schedule": crontab(minute="*/15"),
+    },
     # Messages due for a retry, and ones whose send task was lost.
     "messaging-requeue": {"task": "messaging.tasks.requeue_due_messages", "schedule": 60.0},
 }
@@ -469,6 +476,18 @@ NEWBORN_NIK_GRACE_MONTHS = 3
 FIRST_PAYMENT_WAITING_DAYS = 0
 # Assumption (DESIGN 4.4): the VA of a family is 88888 + the KK's last 11 digits.
 VA_PREFIX = env_str("VA_PREFIX", "88888")
+
+# --- Registrations (issue 10) ----------------------------------------------------------------
+# A draft left alone this long expires (every step moves the deadline on).
+REGISTRATION_DRAFT_HOURS = env_int("REGISTRATION_DRAFT_HOURS", 24, minimum=1)
+# Assumption (DESIGN 4.4): the first payment's VA stays valid 30 days.
+REGISTRATION_VA_VALID_DAYS = env_int("REGISTRATION_VA_VALID_DAYS", 30, minimum=1)
+# Perpres 82/2018 Pasal 16: a newborn is registered within 28 days of birth (BBL); until then
+# a baby may be registered with the birth-certificate number before a NIK exists.
+REGISTRATION_NEWBORN_DAYS = env_int("REGISTRATION_NEWBORN_DAYS", 28, minimum=1)
+REGISTRATION_CODE_MINUTES = env_int("REGISTRATION_CODE_MINUTES", 10, minimum=1)
+REGISTRATION_CODE_ATTEMPTS = env_int("REGISTRATION_CODE_ATTEMPTS", 5, minimum=1)
+REGISTRATION_CODE_RESEND_SECONDS = env_int("REGISTRATION_CODE_RESEND_SECONDS", 60, minimum=0)
 
 # --- Payments (issue 3): bills, signed notifications, reactivation ---------------------------
 # A queue for the reactivation task, e.g. "payments" with its own worker, so a long billing

@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("changes.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("cards.api.urls")),
+    path("", include("registrations.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("notifications.api.urls")),
 ]
@@ -43,6 +44,8 @@ urlpatterns = [
     path("", include("messaging.urls")),
     # Before families: "info-peserta/sinkronkan/" is not a card number.
     path("", include("dukcapil_sync.urls")),
+    # Before families too: "info-peserta/tambah-anggota/".
+    path("", include("registrations.urls")),
     path("", include("families.urls")),
     path("", include("payments.urls")),
     path("", include("changes.urls")),

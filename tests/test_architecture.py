@@ -34,6 +34,9 @@ BELOW = {
     "notifications": {"core", "participants", "families", "payments", "complaints", "messaging"},
     "vclaim": {"core", "participants", "families"},
 }
+# Registrations stand where Ubah Data does: the registry client, the first bill and VA, the bot
+# check and messages.
+BELOW["registrations"] = set(BELOW["changes"])
 APPS = {*BELOW, "demo"}
 
 

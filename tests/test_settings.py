@@ -131,5 +131,6 @@ def test_one_beat_schedule_names_every_periodic_job_and_each_task_exists(setting
         "notifications-collect": "notifications.tasks.collect_notifications",
         "messaging-requeue": "messaging.tasks.requeue_due_messages",
         "data-changes-apply": "changes.tasks.apply_scheduled_changes",
+        "registration-drafts-expire": "registrations.tasks.expire_drafts",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())

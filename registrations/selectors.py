@@ -1,0 +1,109 @@
+"""Reads shared by the registration pages, the API and the admin."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from core.models import Region, User
+from participants.contributions import MemberRow, family_charges, rate_book, wage_book
+from participants.models import Facility, Participant, Segment
+
+from .models import Registration
+
+
+def facilities_near(*, district: Region) -> QuerySet[Facility]:
+    """FKTP of the family's district first, then the rest of its regency/city."""
+    return (
+        Facility.objects.filter(district__parent_id=district.parent_id)
+        .annotate(
+            far=Case(
+                When(district_id=district.pk, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("far", "name")
+    )
+
+
+def family_monthly_quote(
+    *,
+    members: list[tuple[date, str]],
+    segment_code: str,
+    care_class: int,
+    district_code: str,
+    on: date,
+) -> tuple[int, int]:
+    """(per member, family total) per month for a family not registered yet: the draft's
+    members as the contribution rules read them, through the one amount function."""
+    segment = Segment.objects.get(pk=segment_code)
+    rows = [
+        (
+            MemberRow(
+                pk=index + 1,
+                segment=segment,
+                segment_id=segment.pk,
+                care_class=care_class,
+                salary=None,
+                birth_date=birth_date,
+                coverage_start=on,
+                coverage_end=None,
+                date_of_death=None,
+                paid_through=None,
+                retired_at=None,
+                marital_status="",
+                in_formal_education=False,
+            ),
+            relationship,
+        )
+        for index, (birth_date, relationship) in enumerate(members)
+    ]
+    if not rows:
+        return 0, 0
+    charges = family_charges(
+        rows, on=on, rates=rate_book(), wages=wage_book(), district_code=district_code
+    )
+    total = charges.va_monthly_amount
+    return total // len(rows), total
+
+
+def registration_is_paid(*, registration: Registration) -> bool:
+    """The first payment is made once the family's members have a paid month."""
+    if registration.family_id is None:
+        return False
+    return Participant.objects.filter(
+        memberships__family_id=registration.family_id,
+        memberships__valid_to__isnull=True,
+        paid_through__isnull=False,
+    ).exists()
+
+
+def registration_public_state(*, registration: Registration, on: date) -> str:
+    """DRAFT, EXPIRED, AWAITING_PAYMENT, PAYMENT_EXPIRED (start the payment again), PAID."""
+    if registration.state == Registration.State.DRAFT and registration.expires_at <= timezone.now():
+        return Registration.State.EXPIRED
+    if registration.state != Registration.State.AWAITING_PAYMENT:
+        return registration.state
+    if registration_is_paid(registration=registration):
+        return "PAID"
+    if registration.va_expires_on is not None and registration.va_expires_on < on:
+        return "PAYMENT_EXPIRED"
+    return registration.state
+
+
+def registration_for_public_id(*, public_id: str) -> Registration | None:
+    try:
+        return Registration.objects.select_related("family").get(public_id=public_id)
+    except (Registration.DoesNotExist, ValidationError):
+        return None
+
+
+def registrations_for_staff(*, user: User) -> QuerySet[Registration]:
+    qs = Registration.objects.select_related("branch", "family", "created_by")
+    if user.is_superuser:
+        return qs
+    if user.branch_id is None:
+        return qs.none()
+    return qs.filter(branch_id=user.branch_id)
