@@ -34,8 +34,13 @@ def main() -> int:
     # settings, and pytest-django still renders pages with DEBUG off.
     env.setdefault("DJANGO_DEBUG", "1")
 
-    pg_url = env.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jkn")
-    redis_url = env.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    # TEST_DATABASE_NAME / TEST_REDIS_DB let two runs share the machine's services at once
+    # (`make test-dates` runs its two days side by side).
+    pg_name = env.get("TEST_DATABASE_NAME", "jkn")
+    pg_url = env.get("TEST_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{pg_name}")
+    redis_url = env.get(
+        "TEST_REDIS_URL", f"redis://127.0.0.1:6379/{env.get('TEST_REDIS_DB', '15')}"
+    )
     have_pg = reachable("127.0.0.1", 5432) if "TEST_DATABASE_URL" not in env else True
     have_redis = reachable("127.0.0.1", 6379) if "TEST_REDIS_URL" not in env else True
     chromium = shutil.which("chromium") or (
