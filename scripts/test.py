@@ -116,7 +116,10 @@ def main() -> int:
 
 def wants_replica(ci: bool, pytest_args: list[str]) -> bool:
     """The whole suite, CI, TEST_REPLICA=1 or a run naming the replica tests: a targeted run
-    does not copy the cluster for nothing."""
+    does not copy the cluster for nothing. TEST_REPLICA=0: never (a run that leaves the
+    replica tests out, such as the dated runs of `make test-dates`)."""
+    if os.environ.get("TEST_REPLICA") == "0":
+        return False
     if ci or os.environ.get("TEST_REPLICA") == "1" or not pytest_args:
         return True
     return any("replica" in arg for arg in pytest_args)
