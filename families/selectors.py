@@ -2,17 +2,15 @@
 whatever the family's size (one for the family's members found through the caller, one for
 the rates)."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import QuerySet
 
-from core.models import ReferenceEpoch, User
+from core.models import User
 from participants.contributions import EMPLOYER, FAMILY, FamilyCharges
 from participants.models import Participant
-from participants.selectors import family_statuses
+from participants.selectors import fact_rows, family_statuses
 from participants.status import PaymentUnit, StatusResult
 
 from .models import FamilyCard, FamilyMembership
@@ -129,44 +127,14 @@ def families_for_staff(*, user: User) -> QuerySet[FamilyCard]:
     return qs.filter(branch_id=user.branch_id)
 
 
-# Bumped when the shape of a cached family answer changes, so that a new release never serves
-# an answer cached by the old code.
-FAMILY_READ_VERSION = 1
-
-
-def _fingerprint_sql() -> str:
-    participant = Participant._meta.db_table
-    membership = FamilyMembership._meta.db_table
-    family = FamilyCard._meta.db_table
-    epoch = ReferenceEpoch._meta.db_table
-    # Plain SQL: the ORM would spend longer building this query than the database answering it.
-    # Table names come from the models, the one value is a parameter.
-    return (
-        f"SELECT p1.id, f.id, f.facts_token, (SELECT e.token FROM {epoch} e WHERE e.id = 1), "  # noqa: S608
-        f"m2.id, m2.participant_id, m2.relationship, m2.is_main, p2.facts_token "
-        f"FROM {participant} p1 "
-        f"JOIN {membership} m1 ON m1.participant_id = p1.id AND m1.valid_to IS NULL "
-        f"JOIN {family} f ON f.id = m1.family_id "
-        f"JOIN {membership} m2 ON m2.family_id = f.id AND m2.valid_to IS NULL "
-        f"JOIN {participant} p2 ON p2.id = m2.participant_id "
-        f"WHERE p1.user_id = %s AND p1.retired_at IS NULL ORDER BY m2.id"
-    )
-
-
 def family_read_key(*, user: User, on: date, variant: str) -> str | None:
-    """The cache key of the caller's family answer on `on`, or None without a family.
-
-    One small query reads the tokens (core.facts) of the family card, of every current member
-    and of the reference data, with the current memberships themselves: any write to a fact
-    the answer is computed from changes the key, so a cached answer is never stale. The key
-    also holds the caller (the NIK is shown in full to its owner only), the date and `variant`
-    (which answer, in which language)."""
+    """The cache key of the caller's family answer on `on`, or None without a family: made of
+    the fact tokens (participants.selectors.fact_rows), so that any write to a fact the
+    answer is computed from gives a new key. It also holds the caller (the NIK is shown in full
+    to its owner only), the date and `variant` (which answer, in which language)."""
     if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(), [user.pk])
-        rows = cursor.fetchall()
-    if not rows:
+    facts = fact_rows(by="user_id", value=user.pk)
+    if facts is None or facts.family_id is None:
         return None
-    digest = hashlib.sha256(repr((FAMILY_READ_VERSION, on.isoformat(), rows)).encode())
-    return f"family-read:{variant}:{digest.hexdigest()}"
+    return facts.key("family", variant, on.isoformat())

@@ -259,3 +259,17 @@ def test_no_raw_sql_writes_a_fact_table_without_its_token():
             if "facts_token" not in statement and path.name != "test_facts.py":
                 offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert offenders == []
+
+
+def test_an_eligibility_lookup_after_a_payment_shows_the_new_status(family, facility_client):
+    family_card, head, _child, _client = family
+    url = f"/api/v1/eligibility/?card_number={head.card_number}"
+    Participant.objects.filter(memberships__family=family_card).update(paid_through=months_ago(5))
+    assert facility_client.get(url).json()["eligible"] is False
+    participants_record_payment(
+        participant_ids=[m.participant_id for m in family_card.memberships.all()],
+        paid_through=months_ago(0),
+        confirmed_on=date.today(),
+        note="test",
+    )
+    assert facility_client.get(url).json()["eligible"] is True
