@@ -125,6 +125,15 @@ def _reference_data_in_transactional_tests(request: pytest.FixtureRequest) -> No
         ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _no_credential_kept_from_another_test() -> None:
+    # Each test has its own database rows: a facility credential kept by this process
+    # (vclaim.selectors) from an earlier test would name a row that is gone.
+    from vclaim.selectors import credentials_forget_all
+
+    credentials_forget_all()
+
+
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD

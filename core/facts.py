@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 
 FIELD = "facts_token"
@@ -70,11 +71,11 @@ class FactsModel(models.Model):
 
 def reference_changed() -> None:
     """A new epoch token: every cached family answer is recomputed on its next read."""
-    from .models import ReferenceEpoch
-
+    # By name: core.models builds on this module (no import circle).
+    epoch = apps.get_model("core", "ReferenceEpoch")
     token = new_token()
-    if not ReferenceEpoch.objects.filter(pk=1).update(token=token):
-        ReferenceEpoch.objects.get_or_create(pk=1, defaults={"token": token})
+    if not epoch.objects.filter(pk=1).update(token=token):
+        epoch.objects.get_or_create(pk=1, defaults={"token": token})
 
 
 class ReferenceQuerySet(models.QuerySet):
