@@ -1,6 +1,6 @@
 """Reads shared by the registration pages, the API and the admin."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +10,14 @@ from django.utils import timezone
 from core.models import Region, User
 from dukcapil_sync.selectors import family_offer_for_user
 from families.models import Relationship
-from participants.contributions import MemberRow, family_charges, rate_book, wage_book
+from families.selectors import family_view_for_user
+from participants.contributions import (
+    EMPLOYER,
+    MemberRow,
+    family_charges,
+    rate_book,
+    wage_book,
+)
 from participants.models import Facility, Participant, Segment
 
 from .models import Registration
@@ -134,3 +141,20 @@ def member_offer_initial(*, user: User, offer_id: str) -> dict[str, Any] | None:
         "sex": detail.get("sex", ""),
         "relationship": relationship,
     }
+
+
+def ppu_further_member_amount(*, user: User, participant: Participant, on: date) -> int:
+    """What a PPU family's further member (parent, parent-in-law, 4th child onward) costs a
+    month: 1% of the worker's salary, on the employer's bill, paid by the worker. 0 for a
+    member the worker's cover includes, or another segment. Read for next month: this
+    month may already be paid with the worker's cover."""
+    next_month = (on.replace(day=1) + timedelta(days=32)).replace(day=1)
+    view = family_view_for_user(user=user, on=next_month)
+    unit = view.charges.this_month.get(EMPLOYER) if view is not None else None
+    if unit is None:
+        return 0
+    return sum(
+        line.amount
+        for line in unit.lines
+        if line.participant_id == participant.pk and line.kind == "EXTRA"
+    )

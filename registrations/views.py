@@ -22,6 +22,7 @@ from .models import Registration
 from .selectors import (
     facilities_near,
     member_offer_initial,
+    ppu_further_member_amount,
     registration_for_public_id,
     registration_public_state,
 )
@@ -248,8 +249,16 @@ def member_added(request: HttpRequest, public_id: str) -> HttpResponse:
     amount = 0
     if registration.state == Registration.State.AWAITING_PAYMENT and registration.family:
         amount = services.first_payment_amount(registration.family, on=timezone.localdate())
+    further = ppu_further_member_amount(
+        user=signed_in_user(request), participant=participant, on=timezone.localdate()
+    )
     return render(
         request,
         "registrations/member_added.html",
-        {"registration": registration, "participant": participant, "amount_due": amount},
+        {
+            "registration": registration,
+            "participant": participant,
+            "amount_due": amount,
+            "ppu_further_amount": further,
+        },
     )

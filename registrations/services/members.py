@@ -89,6 +89,14 @@ def _check_registry(*, family: FamilyCard, member: NewMember) -> None:
         differ.append(_("birth date"))
     if person.sex != member.sex:
         differ.append(_("sex"))
+    # The KK's relationship decides what a PPU family may add (parents and parents-in-law at
+    # 1%, other relatives not): it is taken as Dukcapil lists it, not as typed.
+    if (
+        person.relationship in Relationship.values
+        and person.relationship != Relationship.HEAD
+        and person.relationship != member.relationship
+    ):
+        differ.append(_("relationship"))
     if differ:
         message = _(
             "The data differ from Dukcapil (%(fields)s). Enter them as on the KTP/KK; if "
