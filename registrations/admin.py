@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.auth import signed_in_user
@@ -148,7 +148,10 @@ class RegistrationAdmin(StaffReadOnlyAdmin):
                     )
                 )
         return self._render(
-            request, "counter_start.html", form=form, title=_t("Register a family at the counter")
+            request,
+            "counter_start.html",
+            form=form,
+            title=gettext("Register a family at the counter"),
         )
 
     def counter_submit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,7 +166,7 @@ class RegistrationAdmin(StaffReadOnlyAdmin):
         members = services.required_members(registration)
         district = Region.objects.get(code=registration.data["kk"]["district_code"])
         quotes = {
-            c: _t("%(member)s per member, %(total)s a month for %(n)d")
+            c: gettext("%(member)s per member, %(total)s a month for %(n)d")
             % {
                 "member": rupiah(q["per_member"]),
                 "total": rupiah(q["total"]),
@@ -198,7 +201,7 @@ class RegistrationAdmin(StaffReadOnlyAdmin):
                 assert done.family is not None and done.va_expires_on is not None
                 self.message_user(
                     request,
-                    _t(
+                    gettext(
                         "KK %(kk)s is registered: the members are TIDAK AKTIF until the first "
                         "payment of %(amount)s to virtual account %(va)s (valid until %(day)s, "
                         "also e-mailed to the family)."
@@ -220,5 +223,5 @@ class RegistrationAdmin(StaffReadOnlyAdmin):
             form=form,
             registration=registration,
             everyone=registration.data.get("members", []),
-            title=_t("Register a family at the counter"),
+            title=gettext("Register a family at the counter"),
         )
