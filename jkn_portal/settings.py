@@ -273,8 +273,9 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------------------------
-# Only rate limits live there; core/cache.py fails soft when Redis does not answer, and the
-# short socket timeouts keep a hung Redis from hanging requests.
+# Rate limits and answers computed from facts that are keyed by those facts' tokens (core/facts.py;
+# a stale one is never found again); core/cache.py fails soft when Redis does not answer, and
+# the short socket timeouts keep a hung Redis from hanging requests.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -287,6 +288,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How long a family's computed answer is kept (its key changes with any fact it depends on).
+FAMILY_READ_CACHE_SECONDS = env_int("FAMILY_READ_CACHE_SECONDS", 600, minimum=0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
