@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0006_alter_statuschange_cause'),
+        ('participants', '0007_participant_facts_token'),
     ]
 
     operations = [
