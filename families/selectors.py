@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from core.models import User
 from participants.contributions import EMPLOYER, FAMILY, FamilyCharges
 from participants.models import Participant
-from participants.selectors import fact_rows, family_statuses
+from participants.selectors import FactRows, fact_rows, family_statuses
 from participants.status import PaymentUnit, StatusResult
 
 from .models import FamilyCard, FamilyMembership
@@ -127,14 +127,14 @@ def families_for_staff(*, user: User) -> QuerySet[FamilyCard]:
     return qs.filter(branch_id=user.branch_id)
 
 
-def family_read_key(*, user: User, on: date, variant: str) -> str | None:
-    """The cache key of the caller's family answer on `on`, or None without a family: made of
-    the fact tokens (participants.selectors.fact_rows), so that any write to a fact the
-    answer is computed from gives a new key. It also holds the caller (the NIK is shown in full
-    to its owner only), the date and `variant` (which answer, in which language)."""
+def family_facts_for_user(*, user: User) -> FactRows | None:
+    """The fact tokens of the caller's family (participants.selectors.fact_rows), or None
+    without one: `.key(...)` makes the cache key of an answer computed from those facts, which
+    any write to one of them changes. The rows start with the caller, so the key is the
+    caller's own (the NIK is shown in full to its owner only)."""
     if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
         return None
     facts = fact_rows(by="user_id", value=user.pk)
     if facts is None or facts.family_id is None:
         return None
-    return facts.key("family", variant, on.isoformat())
+    return facts

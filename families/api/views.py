@@ -15,7 +15,7 @@ from core.auth import signed_in_user
 from core.models import User
 from participants.selectors import participant_status_history
 
-from ..selectors import family_read_key, family_view_for_user
+from ..selectors import family_facts_for_user, family_view_for_user
 from .serializers import FamilySerializer, MemberDetailSerializer
 
 
@@ -42,9 +42,10 @@ class MyFamilyView(APIView):
         user, on = signed_in_user(request), timezone.localdate()
         # Cached under the tokens of every fact it is computed from (families.selectors):
         # a payment, a sync result or a correction gives the next request a new key.
-        key = family_read_key(user=user, on=on, variant=f"api:{translation.get_language()}")
-        if key is None:
+        facts = family_facts_for_user(user=user)
+        if facts is None:
             raise Http404
+        key = facts.key("family-api", translation.get_language(), on.isoformat())
         data = cache.get(key)
         if data is None:
             view = family_view_for_user(user=user, on=on)
