@@ -92,7 +92,8 @@ def _check_registry(*, family: FamilyCard, member: NewMember) -> None:
     # The KK's relationship decides what a PPU family may add (parents and parents-in-law at
     # 1%, other relatives not): it is taken as Dukcapil lists it, not as typed.
     if (
-        person.relationship in Relationship.values
+        person.kk_number == family.number
+        and person.relationship in Relationship.values
         and person.relationship != Relationship.HEAD
         and person.relationship != member.relationship
     ):
