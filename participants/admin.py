@@ -104,6 +104,7 @@ class ParticipantAdmin(ScopedHistoryAdmin):
                     "card_number",
                     "nik",
                     "nik_region_note",
+                    "birth_certificate_number",
                     "name",
                     "birth_place",
                     "birth_date",
