@@ -82,6 +82,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "worker": None
         if _is_postgres() and _redis_up()
         else "needs PostgreSQL and a Redis broker for a real Celery worker",
+        "redis": None if _redis_up() else "needs Redis (TEST_CELERY_BROKER_URL)",
         "browser": None if CHROMIUM else "needs Debian's Chromium (/usr/bin/chromium)",
         "replica": None
         if _has_replica()
