@@ -48,21 +48,14 @@ VIRTUAL_ACCOUNT = re.compile(r"^[0-9]{16}$")
 SIMULATION_CHANNEL = "SIMULASI"
 
 
-class NotificationRefused(DomainError):
+class NotificationRefused(DomainError, code="NOTIFICATION_REFUSED", http_status=401):
     """Not from a channel we know, or not signed by it, or too old: 401."""
 
-    code = "NOTIFICATION_REFUSED"
-    http_status = 401
+
+class UnknownVirtualAccount(DomainError, code="UNKNOWN_VIRTUAL_ACCOUNT", http_status=409): ...
 
 
-class UnknownVirtualAccount(DomainError):
-    code = "UNKNOWN_VIRTUAL_ACCOUNT"
-    http_status = 409
-
-
-class TransactionConflict(DomainError):
-    code = "TRANSACTION_CONFLICT"
-    http_status = 409
+class TransactionConflict(DomainError, code="TRANSACTION_CONFLICT", http_status=409): ...
 
 
 @dataclass(frozen=True)
