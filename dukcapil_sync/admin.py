@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ExactPersonSearch, admin_user, masked
+from core.admin import BranchFilterForSuperusers, ExactPersonSearch, admin_user, masked
 from core.errors import DomainError
 from families.selectors import families_for_staff
 
@@ -49,7 +49,7 @@ class FamilySyncForm(forms.Form):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(ExactPersonSearch):
+class DiscrepancyAdmin(BranchFilterForSuperusers, ExactPersonSearch):
     list_display = (
         "kind",
         "subject",
@@ -67,11 +67,6 @@ class DiscrepancyAdmin(ExactPersonSearch):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Discrepancy]:
         return discrepancies_for_staff(user=admin_user(request))
-
-    def get_list_filter(self, request: HttpRequest) -> Any:
-        if request.user.is_superuser:
-            return (*self.list_filter, "branch")
-        return self.list_filter
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
+from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, SuperuserOnly, admin_user, masked
 from core.errors import DomainError
 from core.formatting import rupiah
 from participants.models import MinimumWage
@@ -312,24 +312,12 @@ class ReactivationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentChannel)
-class PaymentChannelAdmin(admin.ModelAdmin):
+class PaymentChannelAdmin(SuperuserOnly, admin.ModelAdmin):
     """Superusers only. The secret is never shown, except once when a new one is made."""
 
     list_display = ("code", "name", "is_active", "is_simulation", "has_secret")
     fields = ("code", "name", "is_active", "is_simulation")
     actions = ("new_secret",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
