@@ -29,7 +29,7 @@ REGISTRY_CONTROL_KEY = env_str("REGISTRY_CONTROL_KEY", "")
 DUKCAPIL_CONTROL_KEY = env_str("DUKCAPIL_CONTROL_KEY", "")
 
 # --- Dukcapil sync (dukcapil_sync; DESIGN.md 4.8) ---------------------------------------------
-# Client (dukcapil_sync/client.py): timeout on every call, retries with exponential backoff and
+# Client (dukcapil_sync/client/): timeout on every call, retries with exponential backoff and
 # jitter on network errors and 5xx only, a circuit breaker per registry URL and process.
 DUKCAPIL_CONNECT_TIMEOUT_SECONDS = env_float("DUKCAPIL_CONNECT_TIMEOUT_SECONDS", 3, minimum=0)
 DUKCAPIL_RETRIES = env_int("DUKCAPIL_RETRIES", 4, minimum=0)

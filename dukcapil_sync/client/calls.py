@@ -1,23 +1,9 @@
-"""The only code that talks HTTP to the Dukcapil registry (STYLE.md 8).
-
-- Every call has a timeout (connect, read).
-- Network errors, timeouts and 5xx answers are retried with exponential backoff and jitter
-  (urllib3's `Retry`); a 4xx answer is never retried: asking again gives the same answer.
-- A circuit breaker (pybreaker) per registry URL and process: after `fail_max` calls that
-  failed even after their retries, calls fail at once for `reset_timeout` seconds, so an
-  outage does not pile up work (a full sync stops cleanly and resumes later).
-- Answers come out as frozen dataclasses; the registry's own JSON never leaves this module.
-
-The registry's batch endpoints are reads, so POST is retried like GET.
-"""
+"""`RegistryClient`: one requests session with timeouts and retries behind the circuit
+breaker, and the registry's endpoints."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pybreaker
@@ -28,194 +14,24 @@ from urllib3.util.retry import Retry
 
 from core.observability import REQUEST_ID_HEADER, current_request_id
 
-logger = logging.getLogger(__name__)
+from .answers import (
+    FamilyCardBatch,
+    PersonBatch,
+    RegistryFamilyCard,
+    RegistryPerson,
+    family_card_from_json,
+    person_from_json,
+)
+from .breakers import circuit_breaker, registry_url
+from .errors import (
+    RegistryCircuitOpen,
+    RegistryError,
+    RegistryProtocolError,
+    RegistryRejected,
+    RegistryUnavailable,
+)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
-
-
-class RegistryError(Exception):
-    """Base class: the registry could not give an answer we can use."""
-
-
-class RegistryUnavailable(RegistryError):
-    """Network error, timeout or 5xx, still failing after the retries. Try again later."""
-
-
-class RegistryCircuitOpen(RegistryUnavailable):
-    """The circuit breaker is open: recent calls failed, so this one was not even tried."""
-
-
-class RegistryRejected(RegistryError):
-    """A 4xx answer (bad key, bad request): a bug or a configuration error, never retried."""
-
-    def __init__(self, status: int, code: str, detail: str = "") -> None:
-        super().__init__(f"registry answered {status} {code} {detail}".strip())
-        self.status = status
-        self.code = code
-
-
-class RegistryProtocolError(RegistryError):
-    """The answer was not the JSON we expect."""
-
-
-# --- what the registry says, as dataclasses -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegistryPerson:
-    nik: str
-    name: str
-    birth_place: str
-    birth_date: dt.date
-    sex: str
-    address: str
-    is_alive: bool
-    date_of_death: dt.date | None
-    kk_number: str | None
-    relationship: str | None
-    marital_status: str = ""
-
-
-@dataclass(frozen=True)
-class RegistryMember:
-    nik: str
-    name: str
-    birth_date: dt.date
-    sex: str
-    relationship: str
-    valid_from: dt.date
-
-
-@dataclass(frozen=True)
-class RegistryFamilyCard:
-    kk_number: str
-    address: str
-    district_code: str
-    members: tuple[RegistryMember, ...]
-
-
-@dataclass(frozen=True)
-class PersonBatch:
-    found: dict[str, RegistryPerson] = field(default_factory=dict)
-    not_found: frozenset[str] = frozenset()
-    # NIK -> why its record could not be read (kept per record, so one bad row does not
-    # fail the others).
-    unreadable: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class FamilyCardBatch:
-    found: dict[str, RegistryFamilyCard] = field(default_factory=dict)
-    not_found: frozenset[str] = frozenset()
-    unreadable: dict[str, str] = field(default_factory=dict)
-
-
-def _date(value: Any) -> dt.date:
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO date, got {value!r}")
-    return dt.date.fromisoformat(value)
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str):
-        raise ValueError(f"{key}: expected text, got {value!r}")
-    return value
-
-
-def person_from_json(data: dict[str, Any]) -> RegistryPerson:
-    death = data.get("date_of_death")
-    return RegistryPerson(
-        nik=_text(data, "nik"),
-        name=_text(data, "name"),
-        birth_place=data.get("birth_place") or "",
-        birth_date=_date(data["birth_date"]),
-        sex=_text(data, "sex"),
-        address=data.get("address") or "",
-        is_alive=bool(data["is_alive"]),
-        date_of_death=_date(death) if death else None,
-        kk_number=data.get("kk_number") or None,
-        relationship=data.get("relationship") or None,
-        marital_status=data.get("marital_status") or "",
-    )
-
-
-def family_card_from_json(data: dict[str, Any]) -> RegistryFamilyCard:
-    return RegistryFamilyCard(
-        kk_number=_text(data, "kk_number"),
-        address=data.get("address") or "",
-        district_code=data.get("district_code") or "",
-        members=tuple(
-            RegistryMember(
-                nik=_text(m, "nik"),
-                name=_text(m, "name"),
-                birth_date=_date(m["birth_date"]),
-                sex=_text(m, "sex"),
-                relationship=_text(m, "relationship"),
-                valid_from=_date(m["valid_from"]),
-            )
-            for m in data["members"]
-        ),
-    )
-
-
-# --- circuit breakers, one per registry URL and process ----------------------------------------
-
-_breakers: dict[str, pybreaker.CircuitBreaker] = {}
-_breakers_lock = threading.Lock()
-
-
-def _counts_as_failure(exc: BaseException) -> bool:
-    return isinstance(exc, RegistryUnavailable)
-
-
-# The embedded registry lives under this path of the portal's own server.
-EMBEDDED_REGISTRY_PATH = "/registry/api/v1"
-# The address this server was last reached at (recorded by ServerAddressMiddleware); before
-# the first request (the embedded beat at start-up), the `make run` default.
-_own_address = "http://127.0.0.1:8000"
-
-
-def remember_own_address(address: str) -> None:
-    global _own_address
-    _own_address = address
-
-
-def registry_url() -> str:
-    """DUKCAPIL_URL, or, with the registry embedded and no URL configured, this very server:
-    "Sinkronkan data keluarga" works whatever port `make run PORT=...` serves on."""
-    if settings.DUKCAPIL_URL or not settings.REGISTRY_EMBEDDED:
-        return str(settings.DUKCAPIL_URL)
-    return _own_address + EMBEDDED_REGISTRY_PATH
-
-
-def circuit_breaker(base_url: str) -> pybreaker.CircuitBreaker:
-    fail_max = settings.DUKCAPIL_BREAKER_FAIL_MAX
-    reset_timeout = settings.DUKCAPIL_BREAKER_RESET_SECONDS
-    key = f"{base_url} {fail_max} {reset_timeout}"
-    with _breakers_lock:
-        breaker = _breakers.get(key)
-        if breaker is None:
-            breaker = pybreaker.CircuitBreaker(
-                fail_max=fail_max,
-                reset_timeout=reset_timeout,
-                # Only outages count: a 404 or a rejected request says nothing about health.
-                exclude=[lambda exc: not _counts_as_failure(exc)],
-                throw_new_error_on_trip=False,
-                name=f"dukcapil:{base_url}",
-            )
-            _breakers[key] = breaker
-        return breaker
-
-
-def reset_circuit_breakers() -> None:
-    """Close every breaker (tests, and an operator after fixing the connection)."""
-    with _breakers_lock:
-        for breaker in _breakers.values():
-            breaker.close()
-
-
-# --- the client -------------------------------------------------------------------------------
 
 
 class RegistryClient:
