@@ -3,8 +3,8 @@ breaker, and the registry's endpoints."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import pybreaker
 import requests
@@ -30,6 +30,8 @@ from .errors import (
     RegistryRejected,
     RegistryUnavailable,
 )
+
+T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
@@ -170,42 +172,46 @@ class RegistryClient:
 
     def persons(self, niks: Iterable[str]) -> PersonBatch:
         """Many NIKs with as few requests as the registry's batch limit allows."""
-        wanted = list(dict.fromkeys(n for n in niks if n))
-        found: dict[str, RegistryPerson] = {}
-        not_found: set[str] = set()
-        unreadable: dict[str, str] = {}
-        for part in _parts(wanted, self.batch_limit):
-            _, body = self._request("POST", "penduduk/batch", json_body={"niks": part})
-            found_rows, missing = _batch_body(body, "found", "not_found")
-            for row in found_rows:
-                nik = row.get("nik") if isinstance(row, dict) else None
-                try:
-                    person = person_from_json(row)
-                except (KeyError, ValueError, TypeError) as exc:
-                    unreadable[str(nik)] = f"unreadable registry record: {exc}"
-                    continue
-                found[person.nik] = person
-            not_found.update(missing)
-        return PersonBatch(found=found, not_found=frozenset(not_found), unreadable=unreadable)
+        found, not_found, unreadable = self._batch(
+            "penduduk/batch", "niks", niks, person_from_json, key="nik", what="record"
+        )
+        return PersonBatch(found=found, not_found=not_found, unreadable=unreadable)
 
     def family_cards(self, kk_numbers: Iterable[str]) -> FamilyCardBatch:
-        wanted = list(dict.fromkeys(k for k in kk_numbers if k))
-        found: dict[str, RegistryFamilyCard] = {}
+        found, not_found, unreadable = self._batch(
+            "kk/batch", "kk_numbers", kk_numbers, family_card_from_json, key="kk_number", what="KK"
+        )
+        return FamilyCardBatch(found=found, not_found=not_found, unreadable=unreadable)
+
+    def _batch(
+        self,
+        path: str,
+        field_name: str,
+        keys: Iterable[str],
+        parse: Callable[[Any], T],
+        *,
+        key: str,
+        what: str,
+    ) -> tuple[dict[str, T], frozenset[str], dict[str, str]]:
+        """The records for `keys`, asked in parts of the batch limit: (found by key, not found,
+        unreadable with the reason). One unreadable record does not spoil the others."""
+        wanted = list(dict.fromkeys(k for k in keys if k))
+        found: dict[str, T] = {}
         not_found: set[str] = set()
         unreadable: dict[str, str] = {}
         for part in _parts(wanted, self.batch_limit):
-            _, body = self._request("POST", "kk/batch", json_body={"kk_numbers": part})
+            _, body = self._request("POST", path, json_body={field_name: part})
             found_rows, missing = _batch_body(body, "found", "not_found")
             for row in found_rows:
-                number = row.get("kk_number") if isinstance(row, dict) else None
+                row_key = row.get(key) if isinstance(row, dict) else None
                 try:
-                    card = family_card_from_json(row)
+                    record = parse(row)
                 except (KeyError, ValueError, TypeError) as exc:
-                    unreadable[str(number)] = f"unreadable registry KK: {exc}"
+                    unreadable[str(row_key)] = f"unreadable registry {what}: {exc}"
                     continue
-                found[card.kk_number] = card
+                found[getattr(record, key)] = record
             not_found.update(missing)
-        return FamilyCardBatch(found=found, not_found=frozenset(not_found), unreadable=unreadable)
+        return found, frozenset(not_found), unreadable
 
     def control(self, actions: list[dict[str, Any]], *, control_key: str) -> int:
         """Demos and tests only: apply seed/event/fault actions on the registry service
