@@ -5,11 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .facts import ReferenceModel
+
 # Django group holding branch staff permissions (created by migration core.0003).
 STAFF_GROUP_NAME = "Petugas Kantor Cabang"
 
 
-class Region(models.Model):
+class Region(ReferenceModel):
     """A Kemendagri region: province (1), regency/city (2) or district/kecamatan (3)."""
 
     class Level(models.IntegerChoices):
@@ -35,7 +37,7 @@ class Region(models.Model):
         return f"{self.code} {self.name}"
 
 
-class BranchOffice(models.Model):
+class BranchOffice(ReferenceModel):
     """Kantor Cabang (KC): staff belong to one and see only its participants."""
 
     code = models.CharField(max_length=8, unique=True)
@@ -105,3 +107,13 @@ class JobRun(models.Model):
         from .observability import operator_time
 
         return f"{self.name} {operator_time(self.started_at)} {self.state} {self.done}/{self.total}"
+
+
+class ReferenceEpoch(models.Model):
+    """One row: the token of the reference data (core.facts), part of every cached family
+    answer's key."""
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"reference epoch {self.token}"

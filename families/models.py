@@ -10,11 +10,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.facts import FactsModel
 from core.models import BranchOffice, Region
 from participants.models import Participant
 
 
-class FamilyCard(models.Model):
+class FamilyCard(FactsModel):
     number = models.CharField(_("KK number"), max_length=16, unique=True)
     branch = models.ForeignKey(
         BranchOffice,
@@ -30,7 +31,7 @@ class FamilyCard(models.Model):
     virtual_account = models.CharField(_("virtual account"), max_length=16, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["facts_token"])
 
     class Meta:
         ordering = ["number"]

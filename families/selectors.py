@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from core.models import User
 from participants.contributions import EMPLOYER, FAMILY, FamilyCharges
 from participants.models import Participant
-from participants.selectors import family_statuses
+from participants.selectors import FactRows, fact_rows, family_statuses
 from participants.status import PaymentUnit, StatusResult
 
 from .models import FamilyCard, FamilyMembership
@@ -125,3 +125,16 @@ def families_for_staff(*, user: User) -> QuerySet[FamilyCard]:
     if user.branch_id is None:
         return qs.none()
     return qs.filter(branch_id=user.branch_id)
+
+
+def family_facts_for_user(*, user: User) -> FactRows | None:
+    """The fact tokens of the caller's family (participants.selectors.fact_rows), or None
+    without one: `.key(...)` makes the cache key of an answer computed from those facts, which
+    any write to one of them changes. The rows start with the caller, so the key is the
+    caller's own (the NIK is shown in full to its owner only)."""
+    if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
+        return None
+    facts = fact_rows(by="user_id", value=user.pk)
+    if facts is None or facts.family_id is None:
+        return None
+    return facts

@@ -1,22 +1,43 @@
 """Info Peserta: the participant's family with each member's status, reason and remedy."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from core.auth import signed_in_user
 from participants.selectors import participant_status_history
 
-from .selectors import family_view_for_user
+from .models import FamilyCard
+from .selectors import family_facts_for_user, family_view_for_user
 
 
 @login_required
 def family(request: HttpRequest) -> HttpResponse:
-    view = family_view_for_user(user=signed_in_user(request), on=timezone.localdate())
-    if view is None:
+    user, on = signed_in_user(request), timezone.localdate()
+    # The family's summary and members are rendered once and kept under the fact tokens of
+    # the family (families.selectors.family_facts_for_user): a payment, a sync result or a
+    # correction gives the next request a new key. The sync panel is read each time.
+    facts = family_facts_for_user(user=user)
+    if facts is None:
         raise Http404
-    return render(request, "families/family.html", {"view": view})
+    key = facts.key("family-page", translation.get_language(), on.isoformat())
+    parts = cache.get(key)
+    if parts is None:
+        view = family_view_for_user(user=user, on=on)
+        if view is None:
+            raise Http404
+        parts = {
+            name: render_to_string(f"families/_{name}.html", {"view": view}, request=request)
+            for name in ("summary", "members")
+        }
+        cache.set(key, parts, settings.FAMILY_READ_CACHE_SECONDS)
+    # The panel filters by the family's id only: no need to read the card again.
+    family_card = FamilyCard(pk=facts.family_id)
+    return render(request, "families/family.html", {"parts": parts, "family": family_card})
 
 
 @login_required

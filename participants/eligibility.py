@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from core.models import User
 
-from .models import EligibilityLookup, Participant
-from .status import StatusResult
+from .models import EligibilityLookup
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -75,11 +74,11 @@ def eligibility_lookup_record(
     kind: str,
     asked_number: str,
     service_date: date,
-    participant: Participant | None,
-    result: StatusResult | None,
+    participant_id: int | None,
+    result_status: str | None,
     client_address: str | None,
 ) -> EligibilityLookup:
-    """Record one answered lookup (found or not).
+    """Record one answered lookup (found or not: `participant_id` and `result_status` None).
 
     On PostgreSQL the commit does not wait for the write-ahead log to reach the disk: this
     insert is the only write of a lookup and its fsync was most of a lookup's time. A crash of
@@ -96,7 +95,7 @@ def eligibility_lookup_record(
         kind=kind,
         asked_number=asked_number,
         service_date=service_date,
-        participant=participant,
-        result=result.status if result else EligibilityLookup.NOT_FOUND,
+        participant_id=participant_id,
+        result=result_status or EligibilityLookup.NOT_FOUND,
         client_address=client_address or None,
     )

@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.facts import FactsModel, ReferenceModel
 from core.models import BranchOffice, Region
 
 
-class Segment(models.Model):
+class Segment(ReferenceModel):
     """Membership segment: who pays (DESIGN.md 4.3). Loaded as data by migration."""
 
     class Payer(models.TextChoices):
@@ -38,7 +39,7 @@ class Segment(models.Model):
         return self.payer in (self.Payer.STATE, self.Payer.REGION)
 
 
-class ContributionRate(models.Model):
+class ContributionRate(ReferenceModel):
     """Monthly iuran as data with valid-from dates, so a new regulation is a data change.
 
     Either a fixed `monthly_amount` (PBI, PBPU/BP per class) or a share of salary (PPU).
@@ -75,7 +76,7 @@ class ContributionRate(models.Model):
         return f"{self.segment_id} kelas {self.care_class or '*'} dari {self.valid_from}"
 
 
-class MinimumWage(models.Model):
+class MinimumWage(ReferenceModel):
     """Regional minimum wage (UMP for a province, UMK for a regency/city) with valid-from
     dates: the floor of the PPU contribution base (Perpres 64/2020 Pasal 32). Data, not code."""
 
@@ -103,7 +104,7 @@ class MinimumWage(models.Model):
         return f"{self.region_id} {self.valid_from}: {self.monthly_amount}"
 
 
-class Facility(models.Model):
+class Facility(ReferenceModel):
     """FKTP: the primary-care facility a participant is assigned to."""
 
     class Kind(models.TextChoices):
@@ -167,7 +168,7 @@ class CoverageEndReason(models.TextChoices):
     PBI_DELISTED = Reason.PBI_DELISTED.value, Reason.PBI_DELISTED.label
 
 
-class Participant(models.Model):
+class Participant(FactsModel):
     class Sex(models.TextChoices):
         MALE = "L", _("male")
         FEMALE = "P", _("female")
@@ -247,7 +248,13 @@ class Participant(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["status", "status_reason", "status_changed_at", "updated_at"],
+        excluded_fields=[
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "updated_at",
+            "facts_token",
+        ],
         cascade_delete_history=False,
     )
 

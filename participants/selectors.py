@@ -1,12 +1,16 @@
 """Reads shared by pages, the API and the admin."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import cast
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, F, Model, Q, QuerySet, Value, When
 
-from core.models import User
+from core.models import ReferenceEpoch, User
 
 from .contributions import FamilyCharges, RateBook, WageBook, family_charges, rate_book, wage_book
 from .models import EligibilityLookup, Participant, Segment, StatusChange
@@ -137,3 +141,70 @@ def eligibility_lookups_for_staff(*, user: User) -> QuerySet[EligibilityLookup]:
             output_field=BooleanField(),
         )
     )
+
+
+# --- fact tokens: the key of a cached answer about a participant's family (core/facts.py) ---
+
+# Bumped when the shape of a cached answer changes, so that a new release never serves an
+# answer cached by the old code.
+FACTS_KEY_VERSION = 1
+FACT_LOOKUPS = {"user_id": "p1.user_id", "card_number": "p1.card_number", "nik": "p1.nik"}
+
+
+@cache
+def _fact_rows_sql(column: str) -> str:
+    # The family tables are reached through the `memberships` relation, as the ORM queries
+    # here do, without importing `families`.
+    membership_model = cast(type[Model], Participant._meta.get_field("memberships").related_model)
+    family_model = cast(type[Model], membership_model._meta.get_field("family").related_model)
+    participant = Participant._meta.db_table
+    membership = membership_model._meta.db_table
+    family = family_model._meta.db_table
+    epoch = ReferenceEpoch._meta.db_table
+    # Plain SQL: the ORM would spend longer building this query than the database answering
+    # it. Table and column names come from the models and FACT_LOOKUPS, the value is a
+    # parameter.
+    return (
+        f"SELECT p1.id, p1.facts_token, f.id, f.facts_token, "  # noqa: S608
+        f"(SELECT e.token FROM {epoch} e WHERE e.id = 1), "
+        f"m2.id, m2.participant_id, m2.relationship, m2.is_main, p2.facts_token "
+        f"FROM {participant} p1 "
+        f"LEFT JOIN {membership} m1 ON m1.participant_id = p1.id AND m1.valid_to IS NULL "
+        f"LEFT JOIN {family} f ON f.id = m1.family_id "
+        f"LEFT JOIN {membership} m2 ON m2.family_id = f.id AND m2.valid_to IS NULL "
+        f"LEFT JOIN {participant} p2 ON p2.id = m2.participant_id "
+        f"WHERE {column} = %s AND p1.retired_at IS NULL ORDER BY p1.id, m2.id"
+    )
+
+
+@dataclass(frozen=True)
+class FactRows:
+    """The tokens of everything a live participant's family answer is computed from."""
+
+    rows: list[tuple]
+
+    @property
+    def participant_id(self) -> int:
+        return self.rows[0][0]
+
+    @property
+    def family_id(self) -> int | None:
+        return self.rows[0][2]
+
+    def key(self, *parts: object) -> str:
+        """A cache key that changes with any of those facts and with `parts` (which answer,
+        for which date, in which language)."""
+        text = repr((FACTS_KEY_VERSION, parts, self.rows))
+        return "facts:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def fact_rows(*, by: str, value: int | str) -> FactRows | None:
+    """One small query: the live participant found by `by` (user_id, card_number or nik),
+    the family card, every current member and the reference epoch, each with its token, and
+    the current memberships themselves (who belongs, as what, who is main). Any write to a
+    fact a family answer is computed from changes these rows, so a key made from them is never
+    stale. None when no live participant matches."""
+    with connection.cursor() as cursor:
+        cursor.execute(_fact_rows_sql(FACT_LOOKUPS[by]), [value])
+        rows = cursor.fetchall()
+    return FactRows(rows) if rows else None

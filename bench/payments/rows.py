@@ -151,7 +151,9 @@ def _restore(snapshots: list[Snapshot], started: datetime, log: Log) -> None:
                     "UPDATE participants_participant AS p SET paid_through = v.paid_through, "
                     "reactivated_on = v.reactivated_on, "
                     "reactivation_arrears_months = v.months, status = v.status, "
-                    "status_reason = v.reason, status_changed_at = v.changed "
+                    "status_reason = v.reason, status_changed_at = v.changed, "
+                    # a new token, as every ORM write draws (core.facts)
+                    "facts_token = (random() * 4611686018427387903)::bigint "
                     "FROM UNNEST(%s::bigint[], %s::date[], %s::date[], %s::integer[], "
                     "%s::varchar[], %s::varchar[], %s::timestamptz[]) "
                     "AS v(id, paid_through, reactivated_on, months, status, reason, changed) "

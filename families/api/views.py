@@ -1,7 +1,9 @@
 """Participant-facing family API: scope is the caller's own current family, in the query."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -13,7 +15,7 @@ from core.auth import signed_in_user
 from core.models import User
 from participants.selectors import participant_status_history
 
-from ..selectors import family_view_for_user
+from ..selectors import family_facts_for_user, family_view_for_user
 from .serializers import FamilySerializer, MemberDetailSerializer
 
 
@@ -37,10 +39,21 @@ class MyFamilyView(APIView):
 
     @extend_schema(responses={200: FamilySerializer, **ERRORS}, tags=["family"])
     def get(self, request: Request) -> Response:
-        view = family_view_for_user(user=signed_in_user(request), on=timezone.localdate())
-        if view is None:
+        user, on = signed_in_user(request), timezone.localdate()
+        # Cached under the tokens of every fact it is computed from (families.selectors):
+        # a payment, a sync result or a correction gives the next request a new key.
+        facts = family_facts_for_user(user=user)
+        if facts is None:
             raise Http404
-        return Response(FamilySerializer(view).data)
+        key = facts.key("family-api", translation.get_language(), on.isoformat())
+        data = cache.get(key)
+        if data is None:
+            view = family_view_for_user(user=user, on=on)
+            if view is None:
+                raise Http404
+            data = dict(FamilySerializer(view).data)
+            cache.set(key, data, settings.FAMILY_READ_CACHE_SECONDS)
+        return Response(data)
 
 
 class FamilyMemberView(APIView):

@@ -1,4 +1,4 @@
-"""The cache behind the rate limits, and the REST API (DRF, knox tokens, the schema)."""
+"""The cache (rate limits, answers keyed by fact tokens) and the REST API (DRF, knox, schema)."""
 
 from datetime import timedelta
 
@@ -6,8 +6,9 @@ from ..env import env_int, env_str
 from .security import TRUSTED_PROXY_COUNT
 
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------------------------
-# Only rate limits live there; core/cache.py fails soft when Redis does not answer, and the
-# short socket timeouts keep a hung Redis from hanging requests.
+# Rate limits and answers computed from facts that are keyed by those facts' tokens (core/facts.py;
+# a stale one is never found again); core/cache.py fails soft when Redis does not answer, and
+# the short socket timeouts keep a hung Redis from hanging requests.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -20,6 +21,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How long a family's computed answer is kept (its key changes with any fact it depends on).
+FAMILY_READ_CACHE_SECONDS = env_int("FAMILY_READ_CACHE_SECONDS", 600, minimum=0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,9 +3,11 @@
 from datetime import date
 from typing import cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -23,7 +25,7 @@ from core.validators import validate_service_date
 
 from ..eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from ..models import EligibilityLookup
-from ..selectors import participant_for_eligibility, participant_status
+from ..selectors import fact_rows, participant_for_eligibility, participant_status
 from .serializers import StatusSerializer
 
 
@@ -104,36 +106,54 @@ class EligibilityView(APIView):
         wait = eligibility_rate_limit_hit(account=account)
         if wait is not None:
             raise Throttled(wait)
-        participant = participant_for_eligibility(
-            nik=params.get("nik"), card_number=params.get("card_number")
-        )
+        nik, card_number = params.get("nik"), params.get("card_number")
         on = params.get("date") or timezone.localdate()
-        result = participant_status(participant=participant, on=on) if participant else None
+        # Cached under the fact tokens of the participant's family (participants.selectors):
+        # any payment, sync result or correction gives the next lookup a new key.
+        if nik:
+            facts = fact_rows(by="nik", value=nik)
+        else:
+            facts = fact_rows(by="card_number", value=card_number)
+        answer = None
+        if facts is not None:
+            key = facts.key("eligibility", translation.get_language(), on.isoformat())
+            answer = cache.get(key)
+            if answer is None:
+                answer = _eligibility_answer(nik=nik, card_number=card_number, on=on)
+                if answer is not None:
+                    cache.set(key, answer, settings.FAMILY_READ_CACHE_SECONDS)
         eligibility_lookup_record(
             account=account,
             channel=EligibilityLookup.Channel.API,
-            kind=EligibilityLookup.Kind.NIK if params.get("nik") else EligibilityLookup.Kind.CARD,
-            asked_number=params.get("nik") or params["card_number"],
+            kind=EligibilityLookup.Kind.NIK if nik else EligibilityLookup.Kind.CARD,
+            asked_number=nik or card_number,
             service_date=on,
-            participant=participant,
-            result=result,
+            participant_id=answer["participant_id"] if answer else None,
+            result_status=answer["data"]["status"]["status"] if answer else None,
             client_address=request.META.get("REMOTE_ADDR"),
         )
-        if participant is None or result is None:
+        if answer is None:
             raise Http404
-        return Response(
-            EligibilitySerializer(
-                {
-                    "card_number": participant.card_number,
-                    "nik": mask_number(participant.nik),
-                    "name": participant.name,
-                    "date": on,
-                    "eligible": result.status == "AKTIF",
-                    "status": result,
-                    "segment": participant.segment.code,
-                    "segment_name": participant.segment.name,
-                    "care_class": participant.care_class,
-                    "fktp": {"code": participant.fktp.code, "name": participant.fktp.name},
-                }
-            ).data
-        )
+        return Response(answer["data"])
+
+
+def _eligibility_answer(*, nik: str | None, card_number: str | None, on: date) -> dict | None:
+    participant = participant_for_eligibility(nik=nik, card_number=card_number)
+    if participant is None:
+        return None
+    result = participant_status(participant=participant, on=on)
+    data = EligibilitySerializer(
+        {
+            "card_number": participant.card_number,
+            "nik": mask_number(participant.nik),
+            "name": participant.name,
+            "date": on,
+            "eligible": result.status == "AKTIF",
+            "status": result,
+            "segment": participant.segment.code,
+            "segment_name": participant.segment.name,
+            "care_class": participant.care_class,
+            "fktp": {"code": participant.fktp.code, "name": participant.fktp.name},
+        }
+    ).data
+    return {"participant_id": participant.pk, "data": dict(data)}

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone, translation
@@ -25,11 +26,11 @@ from django.views.decorators.cache import never_cache
 from core.nik import validate_nik
 from participants.eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from participants.models import EligibilityLookup
-from participants.selectors import participant_status
+from participants.selectors import fact_rows, participant_status
 
 from ..documents import faskes_document, peserta_document
 from ..models import FacilityCredential
-from ..protocol import encrypt_document, response_key, signature_matches
+from ..protocol import compress, encrypt, encrypt_document, response_key, signature_matches
 from ..sealing import unseal, user_key_digest
 from ..selectors import credential_for_consumer, facilities_matching, participant_for_lookup
 
@@ -152,33 +153,60 @@ def _peserta(request: HttpRequest, caller: Caller, *, by: str, number: str, day:
             f"Terlalu banyak permintaan; coba lagi dalam {wait} detik.",
             headers={"Retry-After": str(wait)},
         )
-    match = (
-        participant_for_lookup(nik=number) if by_nik else participant_for_lookup(card_number=number)
-    )
-    participant = match.participant if match else None
-    result = participant_status(participant=participant, on=service_date) if participant else None
+    today = timezone.localdate()
+    # The compressed document is cached under the fact tokens of the participant's family
+    # (participants.selectors.fact_rows): any payment, sync result or correction gives the
+    # next lookup a new key. Only the encryption, with this request's key, is done each time.
+    facts = fact_rows(by="nik" if by_nik else "card_number", value=number)
+    answer = None
+    if facts is not None:
+        key = facts.key("vclaim", service_date.isoformat(), today.isoformat(), by_nik)
+        answer = cache.get(key)
+        if answer is None:
+            answer = _peserta_answer(number, by_nik=by_nik, service_date=service_date, today=today)
+            if answer is not None:
+                cache.set(key, answer, settings.FAMILY_READ_CACHE_SECONDS)
     eligibility_lookup_record(
         account=account,
         channel=EligibilityLookup.Channel.VCLAIM,
         kind=EligibilityLookup.Kind.NIK if by_nik else EligibilityLookup.Kind.CARD,
         asked_number=number,
         service_date=service_date,
-        participant=participant,
-        result=result,
+        participant_id=answer.participant_id if answer else None,
+        result_status=answer.status if answer else None,
         client_address=request.META.get("REMOTE_ADDR"),
     )
-    if match is None or result is None:
+    if answer is None:
         raise Refusal("201", "Peserta tidak ditemukan.")
+    return envelope("200", "OK", encrypt(answer.compressed, key=caller.key()))
+
+
+@dataclass(frozen=True)
+class PesertaAnswer:
+    participant_id: int
+    status: str
+    compressed: str  # the document, LZ-string compressed: the same for every facility
+
+
+def _peserta_answer(
+    number: str, *, by_nik: bool, service_date: date, today: date
+) -> PesertaAnswer | None:
+    match = (
+        participant_for_lookup(nik=number) if by_nik else participant_for_lookup(card_number=number)
+    )
+    if match is None:
+        return None
+    result = participant_status(participant=match.participant, on=service_date)
     document = peserta_document(
         match.participant,
         result=result,
         service_date=service_date,
-        today=timezone.localdate(),
+        today=today,
         asked_by_nik=by_nik,
         relationship=match.relationship,
         is_main=match.is_main,
     )
-    return envelope("200", "OK", encrypt_document(document, key=caller.key()))
+    return PesertaAnswer(match.participant.pk, result.status, compress(document))
 
 
 def _faskes(caller: Caller, *, term: str, level: str) -> Any:

@@ -336,3 +336,17 @@ def test_storage_key_rotation_keeps_credentials_working(vclaim, credential, memb
     call_command("vclaim_reencrypt")
     settings.VCLAIM_SECRET_KEYS = [new_key]
     assert vclaim.peserta_by_card(member.card_number, SEP).code == "200"
+
+
+def test_a_lookup_after_a_payment_or_a_hold_shows_the_new_status(vclaim, member):
+    # The answer is cached under the family's fact tokens: a write to the participant gives
+    # the next lookup a fresh one (core/facts.py).
+    first = vclaim.peserta_by_card(member.card_number, SEP)
+    assert first.document["peserta"]["statusPeserta"]["kode"] == "0"
+    Participant.objects.filter(pk=member.pk).update(registry_hold="DUPLICATE_NIK")
+    held = vclaim.peserta_by_card(member.card_number, SEP)
+    assert held.document["peserta"]["statusPeserta"]["kode"] == "8"
+    Participant.objects.filter(pk=member.pk).update(registry_hold="")
+    again = vclaim.peserta_by_card(member.card_number, SEP)
+    assert again.document["peserta"]["statusPeserta"]["kode"] == "0"
+    assert EligibilityLookup.objects.filter(participant=member).count() == 3
