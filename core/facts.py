@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 
 FIELD = "facts_token"
@@ -70,11 +71,13 @@ class FactsModel(models.Model):
 
 def reference_changed() -> None:
     """A new epoch token: every cached family answer is recomputed on its next read."""
-    from .models import ReferenceEpoch
+    # Looked up by name: core.models imports this module (ReferenceModel), so an import of
+    # core.models here would be a module circle (tests/test_architecture.py).
+    epoch = apps.get_model("core", "ReferenceEpoch")
 
     token = new_token()
-    if not ReferenceEpoch.objects.filter(pk=1).update(token=token):
-        ReferenceEpoch.objects.get_or_create(pk=1, defaults={"token": token})
+    if not epoch.objects.filter(pk=1).update(token=token):
+        epoch.objects.get_or_create(pk=1, defaults={"token": token})
 
 
 class ReferenceQuerySet(models.QuerySet):
