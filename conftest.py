@@ -82,6 +82,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "worker": None
         if _is_postgres() and _redis_up()
         else "needs PostgreSQL and a Redis broker for a real Celery worker",
+        "redis": None if _redis_up() else "needs Redis (TEST_CELERY_BROKER_URL)",
         "browser": None if CHROMIUM else "needs Debian's Chromium (/usr/bin/chromium)",
         "replica": None
         if _has_replica()
@@ -123,6 +124,15 @@ def _reference_data_in_transactional_tests(request: pytest.FixtureRequest) -> No
     if transactional:
         request.getfixturevalue("transactional_db")
         ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _no_credential_kept_from_another_test() -> None:
+    # Each test has its own database rows: a facility credential kept by this process
+    # (vclaim.selectors) from an earlier test would name a row that is gone.
+    from vclaim.selectors import credentials_forget_all
+
+    credentials_forget_all()
 
 
 @pytest.fixture

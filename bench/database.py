@@ -59,6 +59,10 @@ def server_environment(database_url: str) -> dict[str, str]:
             "ELIGIBILITY_RATE_LIMIT": "1000000000/min",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # The production shape: the cache (rate limits, kept answers) in Redis, shared
+            # by both workers; no periodic jobs inside the web process during the run.
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+            "EMBEDDED_BEAT": "0",
         }
     )
     return env

@@ -11,6 +11,10 @@ the API family read (measured by bench/run.py), the Info Peserta page and the bi
 (session cookies made for the same family heads) and the eligibility lookup of a facility
 account over the same participants' card numbers. Each row gives its share of its floor.
 
+Each read row is measured after every participant of the row has read once (bench.load.warm):
+what is measured is a participant reading again, with the answer kept under the tokens of the
+facts it was computed from (core/facts.py); those first reads are timed apart ("first reads").
+
 Open loop: locust (from PyPI, bench/locustfile.py) sends family reads at a fixed arrival rate
 (`constant_throughput(1)` per user, one user per request a second).
 """
@@ -25,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import FAMILY_PATH, OUT_DIR, ROOT
-from bench.load import LoadResult, run_wrk, write_requests
+from bench.load import LoadResult, run_wrk, warm, write_requests
 from bench.tokens import Login
 
 PAGE_FLOOR_PATH = "/info-peserta/"
@@ -43,6 +47,7 @@ class Prepared:
     session_keys: list[str] = field(default_factory=list)
     facility_token_pk: str = ""
     facility_user_id: int | None = None
+    cold: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,12 +136,28 @@ def floors(wrk: str, port: int, prepared: Prepared, seconds: int, connections: i
     }
 
 
+def warm_row(port: int, prepared: Prepared, name: str, log) -> None:
+    """Each participant's first read of the row (cold: computed and kept), timed apart."""
+    count, seconds = warm(port, prepared.files[name])
+    prepared.cold[name] = (count, seconds)
+    log(f"first reads ({name}): {count} in {seconds:.1f} s, {count / seconds:.0f}/s")
+
+
 def other_reads(wrk: str, port: int, prepared: Prepared, seconds: int, connections: int, log):
     results: dict[str, LoadResult] = {}
     for name in [*PAGES, "eligibility lookup"]:
+        warm_row(port, prepared, name, log)
         log(f"reads: {name}, {connections} clients, {seconds} s")
         results[name] = run_wrk(wrk, port, prepared.files[name], seconds, connections)
     return results
+
+
+def cold_line(prepared: Prepared) -> str:
+    parts = [f"{name} {n / s:.0f}/s" for name, (n, s) in prepared.cold.items() if s]
+    return (
+        "first reads (each participant's first, computed and then kept; 4 clients): "
+        + ", ".join(parts)
+    )
 
 
 def locust_version() -> str:

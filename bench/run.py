@@ -112,6 +112,9 @@ def main() -> None:
     env = server_environment(args.database_url)
     setup_django(env)
     data = migrate_and_seed(args.families, args.seed, log)
+    from django.core.cache import cache
+
+    cache.clear()  # the run starts cold: no answer kept from an earlier run
 
     from django.db import connection
 
@@ -151,6 +154,7 @@ def main() -> None:
 
         log("warming up (3 s)")
         load(3)
+        reads.warm_row(server.port, prepared, "family API read", log)
         login_stats = measure_logins(server.port, logins[::-1], args.logins)
         log(f"logins: {login_stats}")
 
@@ -277,6 +281,8 @@ def main() -> None:
             f"open loop: {fixed.tool} from PyPI, {fixed.rate} users at constant_throughput(1), "
             f"{fixed.seconds} s; max {fixed.max_ms:.0f} ms, failures {fixed.failures}"
         )
+    if prepared and prepared.cold:
+        lines.append(reads.cold_line(prepared))
     lines += [
         "",
         f"errors: {result.error_detail}; server log lines with 'Error': {server_errors}",

@@ -90,3 +90,18 @@ class FailSoftRedisCache(RedisCache):
     set_many = _fail_soft(_all_failed)(RedisCache.set_many)
     delete_many = _fail_soft(_none)(RedisCache.delete_many)
     clear = _fail_soft(_false)(RedisCache.clear)
+
+    def incr_with_expiry(self, keys: list[tuple[str, int]]) -> list[int]:
+        """Count one hit on each (key, seconds) window in a single round trip (a pipeline of
+        INCR and EXPIRE NX), where add-then-incr costs two per window. Fail-soft: when Redis
+        does not answer, every count is 0 (the limit is not applied, as for the rest)."""
+        try:
+            pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+            for key, seconds in keys:
+                full_key = self.make_and_validate_key(key)
+                pipe.incr(full_key)
+                pipe.expire(full_key, seconds, nx=True)
+            return [int(n) for n in pipe.execute()[::2]]
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            _warn("incr_with_expiry", error)
+            return [0 for _ in keys]

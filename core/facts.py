@@ -71,10 +71,8 @@ class FactsModel(models.Model):
 
 def reference_changed() -> None:
     """A new epoch token: every cached family answer is recomputed on its next read."""
-    # Looked up by name: core.models imports this module (ReferenceModel), so an import of
-    # core.models here would be a module circle (tests/test_architecture.py).
+    # By name: core.models builds on this module (no import circle).
     epoch = apps.get_model("core", "ReferenceEpoch")
-
     token = new_token()
     if not epoch.objects.filter(pk=1).update(token=token):
         epoch.objects.get_or_create(pk=1, defaults={"token": token})

@@ -12,7 +12,7 @@ class Newcomer:
     name: str
     birth: date
     sex: str  # L / P
-    relationship: str  # the registry's KEPALA, PASANGAN, ANAK, LAINNYA
+    relationship: str  # the registry's KEPALA, PASANGAN, ANAK, ORANG_TUA, MERTUA, LAINNYA
     date_of_death: date | None = None
 
     def nik(self, district: str, serial: int) -> str:
@@ -55,7 +55,7 @@ NEWCOMER_FAMILIES = (
         members=(
             Newcomer("AGUS PRATAMA", date(1979, 11, 3), "L", "KEPALA"),
             Newcomer("RINA PRATAMA", date(1982, 4, 21), "P", "PASANGAN"),
-            Newcomer("SRI WAHYUNI", date(1950, 1, 9), "P", "LAINNYA", date(2025, 6, 30)),
+            Newcomer("SRI WAHYUNI", date(1950, 1, 9), "P", "ORANG_TUA", date(2025, 6, 30)),
         ),
     ),
     NewcomerFamily(

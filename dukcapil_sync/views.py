@@ -1,20 +1,21 @@
-"""Info Peserta actions of the sync: "Sinkronkan data keluarga", and registering a member
-Dukcapil lists on the family's KK. Scope: the logged-in participant's own family only."""
+"""Info Peserta action of the sync: "Sinkronkan data keluarga". Scope: the logged-in
+participant's own family only. A member Dukcapil lists on the KK is offered on the panel and
+registered through Tambah anggota keluarga (registrations), the one way with one set of rules."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from core.auth import signed_in_user
 from core.errors import DomainError
 
 from .api.views import FamilySyncThrottle
 from .models import SyncRun
-from .selectors import family_of_participant_user, family_offer_for_user
-from .services import family_sync, new_member_register
+from .selectors import family_of_participant_user
+from .services import family_sync
 
 
 def sync_result_message(run: SyncRun) -> str:
@@ -66,25 +67,3 @@ def family_sync_request(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Synced with Dukcapil: no new differences."))
     return redirect("families:family")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def register_member(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = family_offer_for_user(user=signed_in_user(request), discrepancy_id=pk)
-    if offer is None:
-        # Another family's offer answers exactly like one that does not exist.
-        raise Http404
-    if request.method == "POST":
-        try:
-            participant = new_member_register(discrepancy=offer, actor=signed_in_user(request))
-        except DomainError as error:
-            messages.error(request, str(error.message))
-            return redirect("families:family")
-        messages.success(
-            request,
-            _("%(name)s is registered with card number %(card)s.")
-            % {"name": participant.name, "card": participant.card_number},
-        )
-        return redirect("families:family")
-    return render(request, "dukcapil_sync/register_member.html", {"offer": offer})

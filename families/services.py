@@ -269,6 +269,7 @@ def family_member_register(
     on: date,
     actor: User | None,
     reason: str,
+    birth_certificate_number: str = "",
 ) -> FamilyMembership:
     """Register a new member of a family (a newborn or another member Dukcapil lists on the
     KK). Segment, class and FKTP follow the living main participant (DESIGN.md 4.5).
@@ -318,6 +319,7 @@ def family_member_register(
             paid_through=paid_through,
             actor=actor,
             reason=reason,
+            birth_certificate_number=birth_certificate_number,
         )
         return _join(
             family=family,

@@ -95,6 +95,7 @@ class ParticipantAdmin(BranchFilterForSuperusers, ScopedHistoryAdmin):
                     "card_number",
                     "nik",
                     "nik_region_note",
+                    "birth_certificate_number",
                     "name",
                     "birth_place",
                     "birth_date",

@@ -9,12 +9,15 @@ recorded with who asked, about whom, when and through which channel."""
 import time
 from dataclasses import dataclass
 from datetime import date
+from functools import cache as memoize
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.cache import FailSoftRedisCache
 from core.models import User
 
 from .models import EligibilityLookup
@@ -50,23 +53,34 @@ def eligibility_rate_limit_hit(*, account: User) -> int | None:
     count; per process on the embedded default). A refused lookup counts too: hammering
     does not shorten the wait."""
     now = int(time.time())
+    windows = parse_rate_limit(settings.ELIGIBILITY_RATE_LIMIT)
+    keys = [
+        (f"eligibility-rate:{account.pk}:{w.seconds}:{now // w.seconds}", w.seconds + 1)
+        for w in windows
+    ]
+    counts = _count_hits(keys)
     wait = None
-    for window in parse_rate_limit(settings.ELIGIBILITY_RATE_LIMIT):
-        slot = now // window.seconds
-        key = f"eligibility-rate:{account.pk}:{window.seconds}:{slot}"
-        cache.add(key, 0, timeout=window.seconds + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window.seconds + 1)
-            count = 1
+    for window, count in zip(windows, counts, strict=True):
         if count > window.limit:
-            remaining = (slot + 1) * window.seconds - now
+            remaining = (now // window.seconds + 1) * window.seconds - now
             wait = max(wait or 0, remaining, 1)
     return wait
 
 
-@transaction.atomic
+def _count_hits(keys: list[tuple[str, int]]) -> list[int]:
+    if isinstance(cache_backend := caches["default"], FailSoftRedisCache):
+        return cache_backend.incr_with_expiry(keys)  # one round trip for every window
+    counts = []
+    for key, seconds in keys:
+        cache.add(key, 0, timeout=seconds)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=seconds)
+            counts.append(1)
+    return counts
+
+
 def eligibility_lookup_record(
     *,
     account: User,
@@ -77,25 +91,43 @@ def eligibility_lookup_record(
     participant_id: int | None,
     result_status: str | None,
     client_address: str | None,
-) -> EligibilityLookup:
+) -> None:
     """Record one answered lookup (found or not: `participant_id` and `result_status` None).
 
-    On PostgreSQL the commit does not wait for the write-ahead log to reach the disk: this
-    insert is the only write of a lookup and its fsync was most of a lookup's time. A crash of
+    On PostgreSQL, outside a caller's transaction, this is one INSERT statement that is its own
+    transaction and whose commit does not wait for the write-ahead log to reach the disk
+    (`set_config('synchronous_commit', 'off', true)` in the statement itself): the row was
+    most of a lookup's time, and a round trip for BEGIN, SET LOCAL and COMMIT each. A crash of
     the database server can lose the last fraction of a second of log rows, never make the
     database inconsistent (PostgreSQL: synchronous_commit, "Asynchronous Commit")."""
-    # Only when this is the whole transaction: SET LOCAL would cover a caller's writes too.
-    if connection.vendor == "postgresql" and not connection.savepoint_ids:
+    values: dict[str, Any] = {
+        "asked_at": timezone.now(),
+        "account_id": account.pk,
+        "channel": channel,
+        "kind": kind,
+        "asked_number": asked_number,
+        "service_date": service_date,
+        "participant_id": participant_id,
+        "result": result_status or EligibilityLookup.NOT_FOUND,
+        "client_address": client_address or None,
+    }
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    return EligibilityLookup.objects.create(
-        asked_at=timezone.now(),
-        account=account,
-        channel=channel,
-        kind=kind,
-        asked_number=asked_number,
-        service_date=service_date,
-        participant_id=participant_id,
-        result=result_status or EligibilityLookup.NOT_FOUND,
-        client_address=client_address or None,
+            cursor.execute(_insert_sql(tuple(values)), list(values.values()))
+        return
+    with transaction.atomic():
+        EligibilityLookup.objects.create(**values)
+
+
+@memoize
+def _insert_sql(attnames: tuple[str, ...]) -> str:
+    meta = EligibilityLookup._meta
+    column = {f.attname: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column[name]) for name in attnames)
+    placeholders = ", ".join(["%s"] * len(attnames))
+    # Table and columns from the model; every value is a parameter.
+    return (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {placeholders} "
+        "WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL"
     )

@@ -184,6 +184,11 @@ class Participant(FactsModel):
     card_number = models.CharField(_("card number"), max_length=13, unique=True)
     # Null only for a newborn whose NIK Dukcapil has not issued yet.
     nik = models.CharField("NIK", max_length=16, null=True, blank=True)
+    # A baby registered before Dukcapil issued a NIK is known by the birth certificate (akta
+    # kelahiran, DESIGN.md 4.5); kept after the NIK arrives, as the record it was proven by.
+    birth_certificate_number = models.CharField(
+        _("birth certificate number"), max_length=40, blank=True
+    )
     name = models.CharField(_("name"), max_length=120)
     birth_place = models.CharField(_("birth place"), max_length=60, blank=True)
     birth_date = models.DateField(_("birth date"))

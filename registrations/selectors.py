@@ -1,13 +1,23 @@
 """Reads shared by the registration pages, the API and the admin."""
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from core.models import Region, User
-from participants.contributions import MemberRow, family_charges, rate_book, wage_book
+from dukcapil_sync.selectors import family_offer_for_user
+from families.models import Relationship
+from families.selectors import family_view_for_user
+from participants.contributions import (
+    EMPLOYER,
+    MemberRow,
+    family_charges,
+    rate_book,
+    wage_book,
+)
 from participants.models import Facility, Participant, Segment
 
 from .models import Registration
@@ -107,3 +117,44 @@ def registrations_for_staff(*, user: User) -> QuerySet[Registration]:
     if user.branch_id is None:
         return qs.none()
     return qs.filter(branch_id=user.branch_id)
+
+
+def member_offer_initial(*, user: User, offer_id: str) -> dict[str, Any] | None:
+    """Tambah anggota keluarga pre-filled from an offer of the sync panel (a person Dukcapil
+    lists on the user's KK, not yet a participant); None for an offer that is not the user's
+    own family's or no longer open (answered like one that does not exist)."""
+    if not offer_id.isdigit():
+        return None
+    offer = family_offer_for_user(user=user, discrepancy_id=int(offer_id))
+    if offer is None:
+        return None
+    detail = offer.detail
+    relationship = detail.get("relationship", "")
+    # The registry's codes are ours; the head of the KK is never an added member.
+    if relationship not in Relationship.values or relationship == Relationship.HEAD:
+        relationship = ""
+    return {
+        "offer": offer.pk,
+        "nik": detail.get("nik", ""),
+        "name": detail.get("name", ""),
+        "birth_date": detail.get("birth_date", ""),
+        "sex": detail.get("sex", ""),
+        "relationship": relationship,
+    }
+
+
+def ppu_further_member_amount(*, user: User, participant: Participant, on: date) -> int:
+    """What a PPU family's further member (parent, parent-in-law, 4th child onward) costs a
+    month: 1% of the worker's salary, on the employer's bill, paid by the worker. 0 for a
+    member the worker's cover includes, or another segment. Read for next month: this
+    month may already be paid with the worker's cover."""
+    next_month = (on.replace(day=1) + timedelta(days=32)).replace(day=1)
+    view = family_view_for_user(user=user, on=next_month)
+    unit = view.charges.this_month.get(EMPLOYER) if view is not None else None
+    if unit is None:
+        return 0
+    return sum(
+        line.amount
+        for line in unit.lines
+        if line.participant_id == participant.pk and line.kind == "EXTRA"
+    )

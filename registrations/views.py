@@ -19,7 +19,13 @@ from participants.models import Participant
 from . import services
 from .forms import KkForm, MemberAddForm
 from .models import Registration
-from .selectors import facilities_near, registration_for_public_id, registration_public_state
+from .selectors import (
+    facilities_near,
+    member_offer_initial,
+    ppu_further_member_amount,
+    registration_for_public_id,
+    registration_public_state,
+)
 
 SESSION_KEY = "registrations"
 Step = Registration.Step
@@ -190,11 +196,18 @@ def flow(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def member_add(request: HttpRequest) -> HttpResponse:
-    """Tambah anggota keluarga from Info Peserta."""
+    """Tambah anggota keluarga from Info Peserta; `?offer=` pre-fills it with a member the
+    sync panel offers (Dukcapil lists them on the KK), under the same rules."""
     user = signed_in_user(request)
     if user.role != User.Role.PARTICIPANT:
         raise Http404
-    form = MemberAddForm(request.POST or None)
+    offer_id = request.POST.get("offer") or request.GET.get("offer") or ""
+    initial = None
+    if offer_id:
+        initial = member_offer_initial(user=user, offer_id=offer_id)
+        if initial is None:
+            raise Http404
+    form = MemberAddForm(request.POST or None, initial=initial)
     error: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -220,7 +233,11 @@ def member_add(request: HttpRequest) -> HttpResponse:
                         form.add_error(field, e)
         else:
             return redirect("registrations:member_added", public_id=registration.public_id)
-    return render(request, "registrations/member_add.html", {"form": form, "error": error})
+    return render(
+        request,
+        "registrations/member_add.html",
+        {"form": form, "error": error, "offer": initial},
+    )
 
 
 @login_required
@@ -232,8 +249,16 @@ def member_added(request: HttpRequest, public_id: str) -> HttpResponse:
     amount = 0
     if registration.state == Registration.State.AWAITING_PAYMENT and registration.family:
         amount = services.first_payment_amount(registration.family, on=timezone.localdate())
+    further = ppu_further_member_amount(
+        user=signed_in_user(request), participant=participant, on=timezone.localdate()
+    )
     return render(
         request,
         "registrations/member_added.html",
-        {"registration": registration, "participant": participant, "amount_due": amount},
+        {
+            "registration": registration,
+            "participant": participant,
+            "amount_due": amount,
+            "ppu_further_amount": further,
+        },
     )

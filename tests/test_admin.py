@@ -42,6 +42,7 @@ def correction(p: Participant, **overrides: Any) -> dict[str, Any]:
     """The change form as the browser posts it, with the (view-only) inline's management form."""
     data = {
         "nik": p.nik or "",
+        "birth_certificate_number": p.birth_certificate_number,
         "name": p.name,
         "birth_place": p.birth_place,
         "birth_date": p.birth_date.isoformat(),

@@ -1,7 +1,9 @@
 """Reads for the facade and the admin."""
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from core.models import User
@@ -12,14 +14,42 @@ from .models import FacilityCredential
 FASKES_LIMIT = 50
 
 
-def credential_for_consumer(*, consumer_id: str) -> FacilityCredential | None:
+# consumer id -> (monotonic expiry, credential): a lookup then reads no credential row. The
+# services drop an entry at once in their own process (credential_forget); other processes
+# keep it for VCLAIM_CREDENTIAL_CACHE_SECONDS at most, except that a signature or user key that
+# does not verify against a kept credential is checked again against the database (a rotated
+# secret works at once everywhere; a switched-off credential stops within those seconds).
+_credentials: dict[str, tuple[float, FacilityCredential]] = {}
+_CREDENTIALS_MAX = 1000
+
+
+def credential_for_consumer(*, consumer_id: str, fresh: bool = False) -> FacilityCredential | None:
+    now = time.monotonic()
+    kept = None if fresh else _credentials.get(consumer_id)
+    if kept is not None and kept[0] > now:
+        return kept[1]
     # order_by() and [:1] rather than first(): no ORDER BY to build on every request.
     rows = (
         FacilityCredential.objects.select_related("account")
         .filter(consumer_id=consumer_id, is_active=True, account__is_active=True)
         .order_by()[:1]
     )
-    return next(iter(rows), None)
+    credential = next(iter(rows), None)
+    if credential is None:
+        _credentials.pop(consumer_id, None)
+    elif settings.VCLAIM_CREDENTIAL_CACHE_SECONDS:
+        if len(_credentials) >= _CREDENTIALS_MAX:
+            _credentials.clear()
+        _credentials[consumer_id] = (now + settings.VCLAIM_CREDENTIAL_CACHE_SECONDS, credential)
+    return credential
+
+
+def credential_forget(*, consumer_id: str) -> None:
+    _credentials.pop(consumer_id, None)
+
+
+def credentials_forget_all() -> None:
+    _credentials.clear()
 
 
 @dataclass(frozen=True)

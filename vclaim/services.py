@@ -4,6 +4,7 @@ must see once (the secret and the user key), and never stores either in clear.""
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +15,7 @@ from core.models import BranchOffice, User
 
 from .models import FacilityCredential
 from .sealing import reseal, seal, user_key_digest
+from .selectors import credential_forget
 
 FIRST_CONSUMER_ID = 10001
 
@@ -29,6 +31,13 @@ def _next_consumer_id() -> str:
     # A few hundred credentials at most (one per facility system): reading them is cheap.
     taken = [int(c) for c in FacilityCredential.objects.values_list("consumer_id", flat=True)]
     return str(max([FIRST_CONSUMER_ID - 1, *taken]) + 1)
+
+
+def _forget(credential: FacilityCredential) -> None:
+    """This process drops its kept copy now and again after the commit (a request in between
+    could have read the old row); other processes within VCLAIM_CREDENTIAL_CACHE_SECONDS."""
+    credential_forget(consumer_id=credential.consumer_id)
+    transaction.on_commit(partial(credential_forget, consumer_id=credential.consumer_id))
 
 
 @transaction.atomic
@@ -96,6 +105,7 @@ def facility_credential_rotate(
     credential.rotated_at = now
     credential.issued_by = actor
     credential.save()
+    _forget(credential)
     return IssuedCredential(credential, secret, user_key)
 
 
@@ -107,6 +117,7 @@ def facility_credential_set_active(
     credential.is_active = active
     credential.save(update_fields=["is_active"])
     User.objects.filter(pk=credential.account_id).update(is_active=active)
+    _forget(credential)
     return credential
 
 
@@ -119,5 +130,6 @@ def facility_credentials_reseal() -> int:
         if credential.previous_secret_encrypted:
             credential.previous_secret_encrypted = reseal(credential.previous_secret_encrypted)
         credential.save(update_fields=["secret_encrypted", "previous_secret_encrypted"])
+        _forget(credential)
         count += 1
     return count

@@ -15,9 +15,15 @@ class Sex(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
+    """Status hubungan dalam keluarga (SHDK) as the KK records it, simplified. Parents and
+    parents-in-law are their own codes (as on a real KK): a PPU family may add them as 1%
+    members, other relatives it may not."""
+
     HEAD = "KEPALA", "Kepala keluarga"
     SPOUSE = "PASANGAN", "Suami/istri"
     CHILD = "ANAK", "Anak"
+    PARENT = "ORANG_TUA", "Orang tua"
+    PARENT_IN_LAW = "MERTUA", "Mertua"
     OTHER = "LAINNYA", "Lainnya"
 
 

@@ -2,10 +2,10 @@
 
 - `runs`: full sync (chunked, resumable, shared by workers), one family, one person;
 - `reconcile`: what a chunk's registry answers change (discrepancies, facts, holds);
-- `decisions`: staff accept / keep, and a family registering a new KK member.
+- `decisions`: staff accept / keep, and closing the offer of a KK member a family registered.
 """
 
-from .decisions import discrepancy_accept, discrepancy_keep, new_member_register
+from .decisions import discrepancy_accept, discrepancy_keep, new_member_offers_close
 from .runs import (
     RegistryUnavailableError,
     family_sync,
@@ -22,7 +22,7 @@ __all__ = [
     "family_sync",
     "full_sync_start",
     "full_sync_work",
-    "new_member_register",
+    "new_member_offers_close",
     "participant_sync",
     "run_stop",
 ]

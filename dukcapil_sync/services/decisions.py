@@ -9,8 +9,8 @@ What accepting means per kind:
   KTP/KK); it must be known to the registry and fit the birth date and sex.
 - MOVED_KK: the participant leaves our KK for the one the registry lists (created from the
   registry's data if we do not have it).
-- NEW_KK_MEMBER: the member is registered into the family (also what the family does itself
-  from Info Peserta).
+- NEW_KK_MEMBER: the member is registered into the family. A family does it itself through
+  Tambah anggota keluarga (registrations), which closes the offer (`new_member_offers_close`).
 - DUPLICATE_NIK: the record on the registry's KK keeps the NIK; the other record is retired
   and merged into it.
 - NIK_DECEASED without a date: refused until staff record the date of death from the death
@@ -231,11 +231,34 @@ def discrepancy_keep(*, discrepancy: Discrepancy, actor: User, reason: str) -> D
     return d
 
 
-def new_member_register(*, discrepancy: Discrepancy, actor: User) -> Participant:
-    """A family registers a member Dukcapil lists on its KK (the offer on Info Peserta).
-    The caller checks that `discrepancy` belongs to the actor's own family."""
-    accepted = discrepancy_accept(discrepancy=discrepancy, actor=actor)
-    return Participant.objects.get(card_number=accepted.detail["registered_card_number"])
+def new_member_offers_close(*, family: FamilyCard, participant: Participant, actor: User) -> int:
+    """A member Dukcapil offered was registered into `family` (Tambah anggota keluarga, the
+    one way a family adds a member): the offer with that NIK is accepted, so Info Peserta and
+    later syncs stop offering it. Runs inside the caller's transaction; the participant is
+    already locked (just created), the offer rows come after it (participants.locks)."""
+    if not participant.nik:
+        return 0
+    offers = list(
+        Discrepancy.objects.select_for_update()
+        .filter(
+            family=family,
+            kind=Kind.NEW_KK_MEMBER,
+            key=participant.nik,
+            participant__isnull=True,
+            status=Discrepancy.Status.OPEN,
+        )
+        .order_by("pk")
+    )
+    for d in offers:
+        d.detail = {**d.detail, "registered_card_number": participant.card_number}
+        d.save(update_fields=["detail"])
+        _close(
+            d,
+            status=Discrepancy.Status.ACCEPTED,
+            actor=actor,
+            note="Registered through Tambah anggota keluarga",
+        )
+    return len(offers)
 
 
 # --- helpers --------------------------------------------------------------------------------

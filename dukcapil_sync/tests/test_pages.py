@@ -1,5 +1,6 @@
 """Info Peserta: the "Sinkronkan data keluarga" button, PENANGGUHAN with its reason and
-remedy, and the offer to register a member Dukcapil lists on the KK."""
+remedy, and the offer of a member Dukcapil lists on the KK, which leads into Tambah anggota
+keluarga (registrations)."""
 
 import datetime as dt
 
@@ -13,6 +14,7 @@ from dukcapil_sync.models import Discrepancy
 from families.models import FamilyMembership
 from participants.factories import months_ago
 from participants.models import Participant
+from registrations.models import Registration
 from tests.conftest import make_family
 
 from .conftest import new_nik
@@ -121,35 +123,86 @@ def newborn_offer(registry, baby_birth):
     return family, head, baby_nik, Discrepancy.objects.get(kind="NEW_KK_MEMBER")
 
 
-def test_new_member_is_offered_and_registered_by_the_family(newborn_offer):
+def test_the_offer_leads_into_tambah_anggota_prefilled_and_is_closed_once_registered(
+    newborn_offer, baby_birth
+):
     family, head, baby_nik, offer = newborn_offer
     client = logged_in(head.user)
 
     page = client.get(FAMILY_PAGE).content.decode()
     assert 'data-testid="new-member-offer"' in page
     assert "RIZKI PRATAMA" in page
-    confirm = client.get(reverse("dukcapil_sync:register_member", args=[offer.pk]))
-    assert confirm.status_code == 200 and "RIZKI PRATAMA" in confirm.content.decode()
+    # One way to add a member: the offer's button opens Tambah anggota keluarga, filled in
+    # from Dukcapil, under its rules (segment, registry check, first payment).
+    link = reverse("registrations:member_add") + f"?offer={offer.pk}"
+    assert link.replace("&", "&amp;") in page
+    form = client.get(link)
+    assert form.status_code == 200
+    initial = form.context["form"].initial
+    assert (initial["nik"], initial["name"], initial["birth_date"], initial["sex"]) == (
+        baby_nik,
+        "RIZKI PRATAMA",
+        baby_birth.isoformat(),
+        "L",
+    )
+    assert initial["relationship"] == "ANAK"
 
-    response = client.post(reverse("dukcapil_sync:register_member", args=[offer.pk]))
+    response = client.post(
+        link,
+        {
+            "offer": offer.pk,
+            "relationship": "ANAK",
+            "nik": baby_nik,
+            "name": "RIZKI PRATAMA",
+            "birth_place": "JAKARTA",
+            "birth_date": baby_birth.isoformat(),
+            "sex": "L",
+        },
+    )
 
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context and response.context.get("error")
     baby = Participant.objects.get(nik=baby_nik)
     assert FamilyMembership.objects.get(participant=baby, valid_to__isnull=True).family == family
+    # A PBPU family's newborn waits for the first payment, with the amount and the VA.
+    assert (baby.status, baby.status_reason) == ("TIDAK_AKTIF", "AWAITING_FIRST_PAYMENT")
+    registration = Registration.objects.get(family=family)
+    assert (registration.kind, registration.state, registration.virtual_account) == (
+        "NEWBORN",
+        "AWAITING_PAYMENT",
+        family.virtual_account,
+    )
     offer.refresh_from_db()
     assert (offer.status, offer.resolved_by) == ("ACCEPTED", head.user)
+    assert offer.detail["registered_card_number"] == baby.card_number
     page = client.get(FAMILY_PAGE).content.decode()
     assert 'data-testid="new-member-offer"' not in page
     assert "RIZKI PRATAMA" in page  # now a member card
+
+
+def test_the_old_separate_register_path_is_gone(newborn_offer):
+    _family, head, baby_nik, offer = newborn_offer
+    client = logged_in(head.user)
+    assert client.get(f"/info-peserta/anggota-baru/{offer.pk}/").status_code == 404
+    assert client.post(f"/info-peserta/anggota-baru/{offer.pk}/").status_code == 404
+    assert not Participant.objects.filter(nik=baby_nik).exists()
 
 
 def test_another_familys_offer_is_not_found(newborn_offer):
     _family, _head, baby_nik, offer = newborn_offer
     _other, stranger = make_family(1, paid_through=months_ago(0))
     client = logged_in(stranger.user)
+    link = reverse("registrations:member_add") + f"?offer={offer.pk}"
 
-    assert client.get(reverse("dukcapil_sync:register_member", args=[offer.pk])).status_code == 404
-    assert client.post(reverse("dukcapil_sync:register_member", args=[offer.pk])).status_code == 404
+    assert client.get(link).status_code == 404
+    body = {
+        "offer": offer.pk,
+        "relationship": "ANAK",
+        "nik": baby_nik,
+        "name": "RIZKI PRATAMA",
+        "birth_date": offer.detail["birth_date"],
+        "sex": "L",
+    }
+    assert client.post(link, body).status_code == 404
     assert not Participant.objects.filter(nik=baby_nik).exists()
     offer.refresh_from_db()
     assert offer.status == "OPEN"

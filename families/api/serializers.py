@@ -15,6 +15,9 @@ class MemberSerializer(serializers.Serializer):
     nik = serializers.SerializerMethodField(
         help_text="Full NIK for the caller themself; masked for other members."
     )
+    birth_certificate_number = serializers.SerializerMethodField(
+        help_text="Masked; a baby registered before a NIK keeps it after the NIK arrives."
+    )
     name = serializers.CharField(source="participant.name")
     birth_date = serializers.DateField(source="participant.birth_date")
     sex = serializers.CharField(source="participant.sex")
@@ -32,6 +35,10 @@ class MemberSerializer(serializers.Serializer):
         viewer_id = self.context.get("viewer_id")
         nik = member.participant.nik or ""
         return nik if member.participant.pk == viewer_id else mask_number(nik)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_birth_certificate_number(self, member: MemberView) -> str:
+        return mask_number(member.participant.birth_certificate_number)
 
     @extend_schema_field(
         {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}

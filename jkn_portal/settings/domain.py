@@ -109,6 +109,9 @@ VCLAIM_TIMESTAMP_TOLERANCE_SECONDS = env_int("VCLAIM_TIMESTAMP_TOLERANCE_SECONDS
 # such as `user_key`. Off: a missing user_key is accepted (a wrong one never is); on: it must
 # arrive (e.g. gunicorn --header-map dangerous, nginx underscores_in_headers on).
 VCLAIM_REQUIRE_USER_KEY = env_bool("VCLAIM_REQUIRE_USER_KEY", False)
+# How long a web process keeps a facility credential it has read (vclaim.selectors): a
+# credential switched off in the admin stops answering within this many seconds everywhere.
+VCLAIM_CREDENTIAL_CACHE_SECONDS = env_int("VCLAIM_CREDENTIAL_CACHE_SECONDS", 5, minimum=0)
 # After a secret is rotated the old one keeps working this long, so the SIMRS can switch.
 VCLAIM_ROTATION_GRACE_HOURS = env_int("VCLAIM_ROTATION_GRACE_HOURS", 24, minimum=0)
 # Fernet keys that encrypt the stored facility secrets, comma-separated, newest first (older

@@ -21,6 +21,7 @@ from .refresh import REASON_MAX_LENGTH, participant_refresh_status
 CORRECTABLE_FIELDS = frozenset(
     {
         "nik",
+        "birth_certificate_number",
         "name",
         "birth_place",
         "birth_date",

@@ -43,6 +43,7 @@ def participant_register(
     paid_through: date | None,
     actor: User | None,
     reason: str,
+    birth_certificate_number: str = "",
 ) -> Participant:
     """Create a participant with a newly issued card number (never reused: the highest
     issued one plus one, retried if another registration took it meanwhile)."""
@@ -60,6 +61,7 @@ def participant_register(
         participant = Participant(
             card_number=_next_card_number(),
             nik=nik,
+            birth_certificate_number=birth_certificate_number.strip()[:40],
             name=name,
             birth_place=birth_place[:60],
             birth_date=birth_date,

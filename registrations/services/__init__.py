@@ -1,6 +1,7 @@
-"""Writes of registrations: a new family by KK (`new_family`), a member added to a family
-(`members`)."""
+"""Writes of registrations: a new family by KK (`new_family`), the same at the branch counter
+(`counter`), a member added to a family (`members`)."""
 
+from .counter import NotCounterStaff, counter_registration_start, counter_registration_submit
 from .members import NewMember, family_member_add
 from .new_family import (
     STEP_ORDER,
@@ -22,7 +23,10 @@ from .new_family import (
 __all__ = [
     "STEP_ORDER",
     "NewMember",
+    "NotCounterStaff",
     "class_quote",
+    "counter_registration_start",
+    "counter_registration_submit",
     "family_member_add",
     "first_payment_amount",
     "registration_accept_terms",

@@ -19,6 +19,7 @@ from core.errors import DomainError, ValidationFailed
 from core.formatting import mask_number
 from core.models import User
 from core.nik import validate_nik_matches
+from dukcapil_sync.services import new_member_offers_close
 from families.models import FamilyCard, FamilyMembership, Relationship
 from families.services import family_member_register
 from participants.models import Participant, Segment
@@ -88,6 +89,15 @@ def _check_registry(*, family: FamilyCard, member: NewMember) -> None:
         differ.append(_("birth date"))
     if person.sex != member.sex:
         differ.append(_("sex"))
+    # The KK's relationship decides what a PPU family may add (parents and parents-in-law at
+    # 1%, other relatives not): it is taken as Dukcapil lists it, not as typed.
+    if (
+        person.kk_number == family.number
+        and person.relationship in Relationship.values
+        and person.relationship != Relationship.HEAD
+        and person.relationship != member.relationship
+    ):
+        differ.append(_("relationship"))
     if differ:
         message = _(
             "The data differ from Dukcapil (%(fields)s). Enter them as on the KTP/KK; if "
@@ -156,8 +166,12 @@ def family_member_add(*, user: User, member: NewMember, on: date) -> Registratio
             on=on,
             actor=user,
             reason=_("Tambah anggota keluarga (portal)"),
+            birth_certificate_number=member.birth_certificate_number,
         )
         participant = joined.participant
+        # A member the sync panel offered is no longer offered (whether or not the family
+        # came through the offer's button).
+        new_member_offers_close(family=family, participant=participant, actor=user)
         awaits = participant.paid_through is None and not segment.is_state_paid
         registration = Registration.objects.create(
             kind=Registration.Kind.NEWBORN if baby else Registration.Kind.ADD_MEMBER,

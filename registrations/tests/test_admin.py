@@ -37,7 +37,7 @@ def test_staff_see_only_their_branch_registrations(client):
     assert shown == {draft.pk, expired.pk}
     html = listing.content.decode()
     assert "3174********0001" in html and "3174050101200001" not in html
-    assert 'href="/pendaftaran/"' in html
+    assert 'href="/admin/registrations/registration/counter/"' in html
     detail = f"/admin/registrations/registration/{foreign.pk}/change/"
     assert client.get(detail).status_code == 302  # "does not exist" back to the index
     assert client.get(f"/admin/registrations/registration/{draft.pk}/change/").status_code == 200

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -81,7 +82,10 @@ def _verified_secret(credential: FacilityCredential, *, timestamp: str, given: s
     ):
         candidates.append(credential.previous_secret_encrypted)
     for sealed in candidates:
-        secret = unseal(sealed)
+        try:
+            secret = unseal(sealed)
+        except InvalidToken:  # sealed with a storage key this process no longer has
+            continue
         if signature_matches(
             consumer_id=credential.consumer_id, secret=secret, timestamp=timestamp, given=given
         ):
@@ -95,10 +99,7 @@ def authenticate(request: HttpRequest) -> Caller:
     given = request.META.get("HTTP_X_SIGNATURE", "").strip()
     if not (consumer_id and timestamp and given):
         raise Refusal("401", "Header X-cons-id, X-timestamp dan X-signature wajib diisi.")
-    credential = None
-    if consumer_id.isdigit() and len(consumer_id) <= 16:
-        credential = credential_for_consumer(consumer_id=consumer_id)
-    if credential is None:
+    if not (consumer_id.isdigit() and len(consumer_id) <= 16):
         raise Refusal("401", "Consumer id tidak terdaftar atau tidak aktif.")
     if not timestamp.isdigit() or len(timestamp) > 12:
         raise Refusal("401", "X-timestamp harus berupa detik Unix (UTC).")
@@ -108,16 +109,24 @@ def authenticate(request: HttpRequest) -> Caller:
             "401",
             f"X-timestamp berselisih lebih dari {tolerance // 60} menit dari waktu server.",
         )
-    secret = _verified_secret(credential, timestamp=timestamp, given=given)
-    if secret is None:
-        raise Refusal("401", "Signature tidak valid.")
     # gunicorn, runserver and many proxies drop `user_key` (an underscore): see settings.
     user_key = request.META.get("HTTP_USER_KEY")
     if user_key is None and settings.VCLAIM_REQUIRE_USER_KEY:
         raise Refusal("401", "Header user_key wajib diisi.")
-    if user_key is not None and user_key_digest(user_key.strip()) != credential.user_key_sha256:
-        raise Refusal("401", "user_key tidak valid.")
-    return Caller(credential, secret, timestamp)
+    given_key = user_key_digest(user_key.strip()) if user_key is not None else None
+    # A kept credential first (vclaim.selectors); what does not verify against it is checked
+    # again against the database, so a secret or user key rotated elsewhere works at once.
+    for fresh in (False, True):
+        credential = credential_for_consumer(consumer_id=consumer_id, fresh=fresh)
+        if credential is None:
+            raise Refusal("401", "Consumer id tidak terdaftar atau tidak aktif.")
+        secret = _verified_secret(credential, timestamp=timestamp, given=given)
+        key_ok = given_key is None or given_key == credential.user_key_sha256
+        if secret is not None and key_ok:
+            return Caller(credential, secret, timestamp)
+    if secret is None:
+        raise Refusal("401", "Signature tidak valid.")
+    raise Refusal("401", "user_key tidak valid.")
 
 
 def _service_date(value: str) -> date:

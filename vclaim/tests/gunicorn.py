@@ -26,6 +26,9 @@ def gunicorn_server(*args: str, env: dict[str, str] | None = None) -> Iterator[s
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "REGISTRY_EMBEDDED": "0",
+        # The server outlives each test's rows (made again under new ids for every test): it
+        # must not keep a credential it read (vclaim.selectors) from one test to the next.
+        "VCLAIM_CREDENTIAL_CACHE_SECONDS": "0",
         **(env or {}),
     }
     with serve(
