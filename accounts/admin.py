@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyInline
 from core.errors import DomainError
 from core.formatting import mask_number
 from messaging.admin import StaffReadOnlyAdmin
@@ -45,18 +46,10 @@ ACCOUNT_FIELDS = (
 )
 
 
-class AuditInline(admin.TabularInline):
+class AuditInline(ReadOnlyInline):
     model = AccountAuditEntry
     fields = AUDIT_FIELDS
     readonly_fields = AUDIT_FIELDS
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Account)

@@ -63,6 +63,15 @@ def _render(
     return response
 
 
+def _code_sent(
+    request: HttpRequest, request_key: str, issued: codes.IssuedCode, code_page: str
+) -> HttpResponse:
+    """Keep the pending code request for the code page, which also says where the code went."""
+    request.session[request_key] = issued.request_id
+    request.session[f"{request_key}.sent_to"] = issued.destination_masked
+    return redirect(code_page)
+
+
 def _identified(request: HttpRequest, key: str, flow: str) -> Any:
     token = request.session.get(key)
     if not token:
@@ -123,9 +132,7 @@ def signup_details_view(request: HttpRequest) -> HttpResponse:
             error = exc
             _refuse(form, exc)
         else:
-            request.session[SIGNUP_REQUEST] = issued.request_id
-            request.session[f"{SIGNUP_REQUEST}.sent_to"] = issued.destination_masked
-            return redirect("accounts:signup-code")
+            return _code_sent(request, SIGNUP_REQUEST, issued, "accounts:signup-code")
     context = {
         "form": form,
         "masked_name": mask_name(participant.name),
@@ -244,9 +251,7 @@ def reset_channel_view(request: HttpRequest) -> HttpResponse:
             error = exc
             _refuse(form, exc)
         else:
-            request.session[RESET_REQUEST] = issued.request_id
-            request.session[f"{RESET_REQUEST}.sent_to"] = issued.destination_masked
-            return redirect("accounts:reset-code")
+            return _code_sent(request, RESET_REQUEST, issued, "accounts:reset-code")
     return _render(request, "reset_channel.html", {"form": form}, error)
 
 
@@ -337,9 +342,7 @@ def pin_view(request: HttpRequest) -> HttpResponse:
             error = exc
             _refuse(form, exc)
         else:
-            request.session[PIN_REQUEST] = issued.request_id
-            request.session[f"{PIN_REQUEST}.sent_to"] = issued.destination_masked
-            return redirect("accounts:pin-code")
+            return _code_sent(request, PIN_REQUEST, issued, "accounts:pin-code")
     return _render(request, "pin_change.html", {"form": form, "account": account}, error)
 
 

@@ -20,7 +20,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ExactPersonSearch, admin_user, masked
+from core.admin import BranchFilterForSuperusers, ExactPersonSearch, admin_user, masked
 from core.errors import DomainError
 from participants.selectors import participant_status_history
 
@@ -91,7 +91,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ExactPersonSearch):
+class ComplaintAdmin(BranchFilterForSuperusers, ExactPersonSearch):
     list_display = (
         "pk",
         "subject",
@@ -110,11 +110,6 @@ class ComplaintAdmin(ExactPersonSearch):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         return complaints_for_staff(user=admin_user(request))
-
-    def get_list_filter(self, request: HttpRequest) -> Any:
-        if request.user.is_superuser:
-            return (*self.list_filter, "branch")
-        return self.list_filter
 
     @admin.display(description=gettext_lazy("member"))
     def member(self, obj: Complaint) -> str:

@@ -3,7 +3,7 @@
 Branch staff work in the Django admin (DESIGN.md 1); what they may see is decided by the
 selectors in `get_queryset`, what they may write only by services."""
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -69,6 +69,53 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their owner that only jobs and services write (history, members)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SuperuserOnly:
+    """Mixed into an admin that only superusers may see or use (accounts, payment channels)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+class BranchFilterForSuperusers:
+    """Mixed into an admin whose rows belong to a branch: staff see only their own branch (the
+    selectors in `get_queryset`), so only a superuser is offered the branch filter."""
+
+    list_filter: ClassVar[Any]
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        if request.user.is_superuser:
+            return (*self.list_filter, "branch")
+        return self.list_filter
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
@@ -145,7 +192,7 @@ class JobRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(User)
-class JknUserAdmin(UserAdmin):
+class JknUserAdmin(SuperuserOnly, UserAdmin):
     """Accounts are a superuser's business only: staff never see or grant accounts."""
 
     fieldsets = (*(UserAdmin.fieldsets or ()), (_("JKN"), {"fields": ("role", "branch")}))
@@ -153,18 +200,3 @@ class JknUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "branch", "is_staff")
     list_filter = ("role", "branch", "is_staff", "is_superuser", "is_active", "groups")
     list_select_related = ("branch",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser

@@ -46,7 +46,7 @@ class DemoMember:
     sex: str
     relationship: str
     serial: int = 1
-    district: str = "317401"
+    district: str = ""  # empty: the family's district (DemoFamily fills it in)
     has_nik: bool = True
     login: bool = False
     registry_name: str | None = None  # differs from ours: a deliberate Dukcapil mismatch
@@ -77,6 +77,16 @@ class DemoFamily:
     members: list[DemoMember]
     family_facts: dict[str, object] = field(default_factory=dict)
     story: str = ""
+
+    def __post_init__(self) -> None:
+        # Every member's NIK was issued where the family lives, unless the member says otherwise.
+        for member in self.members:
+            member.district = member.district or self.district
+
+    @property
+    def district(self) -> str:
+        """A KK number starts with the code of the district (kecamatan) that issued it."""
+        return self.kk_number[:6]
 
 
 def demo_families(today: date) -> list[DemoFamily]:
@@ -131,29 +141,15 @@ def demo_families(today: date) -> list[DemoFamily]:
             3,
             [
                 DemoMember(
-                    "Rudi Hartono",
-                    date(1975, 5, 10),
-                    "L",
-                    Relationship.HEAD,
-                    7,
-                    district="317402",
-                    login=True,
+                    "Rudi Hartono", date(1975, 5, 10), "L", Relationship.HEAD, 7, login=True
                 ),
-                DemoMember(
-                    "Yuliana Hartono",
-                    date(1978, 8, 30),
-                    "P",
-                    Relationship.SPOUSE,
-                    4,
-                    district="317402",
-                ),
+                DemoMember("Yuliana Hartono", date(1978, 8, 30), "P", Relationship.SPOUSE, 4),
                 DemoMember(
                     "Kevin Hartono",
                     date(2001, 11, 2),
                     "L",
                     Relationship.CHILD,
                     9,
-                    district="317402",
                     in_registry=False,
                     facts={"registry_hold": RegistryHold.NIK_NOT_FOUND},
                 ),
@@ -171,29 +167,15 @@ def demo_families(today: date) -> list[DemoFamily]:
             1,
             [
                 DemoMember(
-                    "Hendra Gunawan",
-                    date(1970, 4, 4),
-                    "L",
-                    Relationship.HEAD,
-                    12,
-                    district="320101",
-                    login=True,
+                    "Hendra Gunawan", date(1970, 4, 4), "L", Relationship.HEAD, 12, login=True
                 ),
-                DemoMember(
-                    "Lina Marlina",
-                    date(1972, 12, 12),
-                    "P",
-                    Relationship.SPOUSE,
-                    5,
-                    district="320101",
-                ),
+                DemoMember("Lina Marlina", date(1972, 12, 12), "P", Relationship.SPOUSE, 5),
                 DemoMember(
                     "Sutrisno",
                     date(1942, 6, 1),
                     "L",
                     Relationship.OTHER,
                     2,
-                    district="320101",
                     facts={"date_of_death": today - timedelta(days=40)},
                 ),
             ],
@@ -215,7 +197,6 @@ def demo_families(today: date) -> list[DemoFamily]:
                     "L",
                     Relationship.HEAD,
                     21,
-                    district="320102",
                     login=True,
                     facts={
                         "registry_hold": RegistryHold.DUPLICATE_NIK,
@@ -236,17 +217,9 @@ def demo_families(today: date) -> list[DemoFamily]:
             2,
             [
                 DemoMember(
-                    "Fajar Nugroho",
-                    date(1990, 10, 5),
-                    "L",
-                    Relationship.HEAD,
-                    31,
-                    district="317403",
-                    login=True,
+                    "Fajar Nugroho", date(1990, 10, 5), "L", Relationship.HEAD, 31, login=True
                 ),
-                DemoMember(
-                    "Rina Kusuma", date(1992, 1, 25), "P", Relationship.SPOUSE, 8, district="317403"
-                ),
+                DemoMember("Rina Kusuma", date(1992, 1, 25), "P", Relationship.SPOUSE, 8),
             ],
             {
                 "paid_through": paid_now,
@@ -265,24 +238,15 @@ def demo_families(today: date) -> list[DemoFamily]:
             3,
             [
                 DemoMember(
-                    "Slamet Riyadi",
-                    date(1968, 2, 14),
-                    "L",
-                    Relationship.HEAD,
-                    40,
-                    district="320103",
-                    login=True,
+                    "Slamet Riyadi", date(1968, 2, 14), "L", Relationship.HEAD, 40, login=True
                 ),
-                DemoMember(
-                    "Sumarni", date(1971, 6, 6), "P", Relationship.SPOUSE, 13, district="320103"
-                ),
+                DemoMember("Sumarni", date(1971, 6, 6), "P", Relationship.SPOUSE, 13),
                 DemoMember(
                     "Wahyu Riyadi",
                     date(1999, 3, 3),
                     "L",
                     Relationship.CHILD,
                     22,
-                    district="320103",
                     facts={
                         "coverage_end": month_start(cur - 1) - timedelta(days=1),
                         "coverage_end_reason": CoverageEndReason.PBI_DELISTED,
@@ -307,21 +271,11 @@ def demo_families(today: date) -> list[DemoFamily]:
                     "L",
                     Relationship.HEAD,
                     50,
-                    district="317404",
                     login=True,
                     facts={"salary": 9_500_000},
                 ),
-                DemoMember(
-                    "Nadia Putri",
-                    date(1987, 4, 20),
-                    "P",
-                    Relationship.SPOUSE,
-                    17,
-                    district="317404",
-                ),
-                DemoMember(
-                    "Raka Hakim", date(2015, 9, 9), "L", Relationship.CHILD, 6, district="317404"
-                ),
+                DemoMember("Nadia Putri", date(1987, 4, 20), "P", Relationship.SPOUSE, 17),
+                DemoMember("Raka Hakim", date(2015, 9, 9), "L", Relationship.CHILD, 6),
             ],
             {"paid_through": paid_now},
             "a PPU family (employer pays)",
@@ -341,7 +295,6 @@ def demo_families(today: date) -> list[DemoFamily]:
                     "L",
                     Relationship.HEAD,
                     60,
-                    district="317406",
                     login=True,
                     facts={
                         "salary": 7_000_000,
@@ -388,17 +341,9 @@ def demo_families(today: date) -> list[DemoFamily]:
             1,
             [
                 DemoMember(
-                    "Dimas Anggara",
-                    date(1994, 2, 14),
-                    "L",
-                    Relationship.HEAD,
-                    72,
-                    district="317402",
-                    login=True,
+                    "Dimas Anggara", date(1994, 2, 14), "L", Relationship.HEAD, 72, login=True
                 ),
-                DemoMember(
-                    "Laras Sekar", date(1996, 6, 6), "P", Relationship.SPOUSE, 72, district="317402"
-                ),
+                DemoMember("Laras Sekar", date(1996, 6, 6), "P", Relationship.SPOUSE, 72),
             ],
             {"paid_through": None, "coverage_start": today - timedelta(days=3)},
             "a new registrant awaiting the first payment (TIDAK AKTIF, Rp300.000 and the VA)",
@@ -413,17 +358,9 @@ def demo_families(today: date) -> list[DemoFamily]:
             2,
             [
                 DemoMember(
-                    "Wahyu Hidayat",
-                    date(1977, 12, 1),
-                    "L",
-                    Relationship.HEAD,
-                    73,
-                    district="317403",
-                    login=True,
+                    "Wahyu Hidayat", date(1977, 12, 1), "L", Relationship.HEAD, 73, login=True
                 ),
-                DemoMember(
-                    "Sri Wahyuni", date(1980, 4, 4), "P", Relationship.SPOUSE, 73, district="317403"
-                ),
+                DemoMember("Sri Wahyuni", date(1980, 4, 4), "P", Relationship.SPOUSE, 73),
             ],
             {
                 "paid_through": month_start(cur - 1),

@@ -17,7 +17,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ExactPersonSearch, admin_user, masked
+from core.admin import (
+    BranchFilterForSuperusers,
+    ExactPersonSearch,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    admin_user,
+    masked,
+)
 from core.errors import DomainError
 from families.selectors import families_for_staff
 
@@ -49,7 +56,7 @@ class FamilySyncForm(forms.Form):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(ExactPersonSearch):
+class DiscrepancyAdmin(BranchFilterForSuperusers, ExactPersonSearch):
     list_display = (
         "kind",
         "subject",
@@ -67,11 +74,6 @@ class DiscrepancyAdmin(ExactPersonSearch):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Discrepancy]:
         return discrepancies_for_staff(user=admin_user(request))
-
-    def get_list_filter(self, request: HttpRequest) -> Any:
-        if request.user.is_superuser:
-            return (*self.list_filter, "branch")
-        return self.list_filter
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -218,45 +220,29 @@ class DiscrepancyAdmin(ExactPersonSearch):
         )
 
 
-class SyncChunkInline(admin.TabularInline):
+class SyncChunkInline(ReadOnlyInline):
     model = SyncChunk
     fields = ("index", "state", "size", "attempts", "done", "differences", "errors", "last_error")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SyncChunk]:
         # Failed and retried chunks first: what the operator looks for.
         return super().get_queryset(request).exclude(state=SyncChunk.State.DONE, last_error="")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SyncRecordErrorInline(admin.TabularInline):
+class SyncRecordErrorInline(ReadOnlyInline):
     model = SyncRecordError
     fields = ("created_at", "participant", "code", "message")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = gettext_lazy("why records failed")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SyncRecordError]:
         return super().get_queryset(request).select_related("participant")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(ReadOnlyAdmin):
     list_display = (
         "pk",
         "kind",
@@ -302,15 +288,6 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("done/total"))
     def progress(self, obj: SyncRun) -> str:
         return f"{obj.done}/{obj.total}"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[Any]:
         urls = super().get_urls()

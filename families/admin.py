@@ -11,33 +11,22 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedHistoryAdmin, admin_user, masked
 
 from .models import FamilyCard, FamilyMembership
 from .selectors import families_for_staff
 
 
-class FamilyMembershipInline(admin.TabularInline):
+class FamilyMembershipInline(ReadOnlyInline):
     model = FamilyMembership
     fields = ("participant_link", "relationship", "is_main", "valid_from", "valid_to")
     readonly_fields = fields
     # Current members first, then past ones, newest first.
     ordering = (F("valid_to").desc(nulls_first=True), "-valid_from", "id")
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("members (current and past)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FamilyMembership]:
         return super().get_queryset(request).select_related("participant")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("participant"))
     def participant_link(self, obj: FamilyMembership) -> str:

@@ -11,7 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    BranchFilterForSuperusers,
     ReadOnlyAdmin,
+    ReadOnlyInline,
     ScopedHistoryAdmin,
     SuperuserEditableAdmin,
     admin_user,
@@ -46,7 +48,7 @@ class BranchFacilityFilter(admin.RelatedFieldListFilter):
         return [(f.pk, str(f)) for f in _facilities_for(admin_user(request)).order_by("name")]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     fields = (
         "changed_at",
@@ -60,25 +62,14 @@ class StatusChangeInline(admin.TabularInline):
     )
     readonly_fields = fields
     ordering = ("-changed_at", "-id")
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("status history")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StatusChange]:
         return super().get_queryset(request).select_related("actor")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Participant)
-class ParticipantAdmin(ScopedHistoryAdmin):
+class ParticipantAdmin(BranchFilterForSuperusers, ScopedHistoryAdmin):
     form = ParticipantCorrectionForm
     list_display = (
         "card_number",
@@ -181,11 +172,6 @@ class ParticipantAdmin(ScopedHistoryAdmin):
         # A view-only account gets no reason box: it cannot correct anything.
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if self.has_change_permission(request, obj) else fieldsets[:-1]
-
-    def get_list_filter(self, request: HttpRequest) -> Any:
-        if request.user.is_superuser:
-            return (*self.list_filter, "branch")
-        return self.list_filter
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Participant], search_term: str

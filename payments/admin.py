@@ -16,7 +16,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ScopedHistoryAdmin, admin_user, masked
+from core.admin import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ScopedHistoryAdmin,
+    SuperuserOnly,
+    admin_user,
+    masked,
+)
 from core.errors import DomainError
 from core.formatting import rupiah
 from participants.models import MinimumWage
@@ -43,21 +50,13 @@ def _money(value: int | None) -> str:
     return "-" if value is None else rupiah(value)
 
 
-class BillLineInline(admin.TabularInline):
+class BillLineInline(ReadOnlyInline):
     model = BillLine
     fields = ("participant", "kind", "amount_display", "subsidy_display")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BillLine]:
         return super().get_queryset(request).select_related("participant")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("amount"))
     def amount_display(self, obj: BillLine) -> str:
@@ -312,24 +311,12 @@ class ReactivationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentChannel)
-class PaymentChannelAdmin(admin.ModelAdmin):
+class PaymentChannelAdmin(SuperuserOnly, admin.ModelAdmin):
     """Superusers only. The secret is never shown, except once when a new one is made."""
 
     list_display = ("code", "name", "is_active", "is_simulation", "has_secret")
     fields = ("code", "name", "is_active", "is_simulation")
     actions = ("new_secret",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

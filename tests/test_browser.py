@@ -5,11 +5,9 @@ and logout forms really posting, and the README's screenshots (written to var/sc
 `make screenshots` refreshes docs/screenshots/, see tests/screenshots.py).
 """
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,18 +19,9 @@ from demo.seed import seed_demo
 from families.selectors import family_view_for_participant
 from participants.models import Participant
 
+from .browser import browser  # noqa: F401 (fixture; the other browser tests import it from here)
 from .screenshots import screenshots_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -41,49 +30,13 @@ PHONE = {"width": 390, "height": 844}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _missing_browser() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package playwright is not installed"
-    if not CHROMIUM.exists():
-        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = _missing_browser()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI, but {missing}", pytrace=False)
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls the tests make
-    # between browser steps are still plain synchronous code.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
 def site(live_server) -> str:
     seed_demo(log=lambda _msg: None)
     return live_server.url
 
 
-def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
+def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:  # noqa: F811
     # An Indonesian phone or laptop: the browser asks for Bahasa Indonesia.
     context = browser.new_context(viewport=viewport, locale="id-ID")
     context.set_default_timeout(15_000)
@@ -91,14 +44,14 @@ def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811
     page = new_page(browser)
     yield page
     page.context.close()
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
+def phone(browser: Any) -> Iterator[Any]:  # noqa: F811
     page = new_page(browser, PHONE)
     yield page
     page.context.close()

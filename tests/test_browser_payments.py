@@ -2,10 +2,8 @@
 (Playwright driving Debian's Chromium) and sees its members turn AKTIF, the reactivation
 applied by a real Celery worker on Redis, the page refreshing by itself until it is done."""
 
-import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,18 +18,9 @@ from demo.seed import seed_demo
 from participants.models import Participant
 from payments.models import Payment, PaymentNotification, Reactivation
 
+from .browser import browser  # noqa: F401 (fixture)
 from .screenshots import screenshots_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 RUDI = "3174021005750007"  # demo family 2: one month of arrears
 
 pytestmark = [
@@ -42,33 +31,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - CI installs it
-        if os.environ.get("CI") == "true":
-            pytest.fail("browser tests must run in CI: install playwright", pytrace=False)
-        pytest.skip("the Python package playwright is not installed")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls in between
-    # browser steps are plain synchronous code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     context.set_default_timeout(15_000)
     page = context.new_page()

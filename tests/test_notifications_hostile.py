@@ -131,7 +131,7 @@ def test_a_failure_on_our_side_leaves_the_delivery_failed_not_received(
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("payments.services.notifications.payment_credit", broken)
+    monkeypatch.setattr("payments.services.notifications.receive.payment_credit", broken)
     message = signed(channel, body_with(virtual_account=family.virtual_account, amount=200_000))
     client.raise_request_exception = False
 

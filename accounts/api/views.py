@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
@@ -51,6 +52,13 @@ AUTH_ERRORS = {
 }
 
 
+def _valid(serializer_class: type[Serializer], request: Request) -> Any:
+    """The request body as `serializer_class` reads it; a 400 with field errors if it cannot."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def _issued(issued: codes.IssuedCode) -> Response:
     return Response(s.IssuedCodeSerializer(issued).data, status=status.HTTP_202_ACCEPTED)
 
@@ -81,9 +89,7 @@ class CaptchaView(AnonymousView):
 
 
 def _identify(request: Request) -> Any:
-    serializer = s.IdentifySerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
+    data = _valid(s.IdentifySerializer, request)
     check_identify_rate(request._request)
     _check_captcha(data["captcha_key"], data["captcha_value"])
     return data
@@ -119,9 +125,7 @@ class SignupView(AnonymousView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.SignupSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.SignupSerializer, request)
         participant = identify.identity_from_token(token=data["identity_token"], flow="signup")
         issued = signup.signup_start(
             participant=participant,
@@ -143,9 +147,7 @@ class SignupVerifyView(AnonymousView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.CodeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.CodeSerializer, request)
         user = signup.signup_complete(request_id=str(data["request_id"]), code=data["code"])
         body = {"username": user.username, "card_number": user.participant.card_number}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -163,9 +165,7 @@ class ResendView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.ResendSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.ResendSerializer, request)
         user = None
         if data["purpose"] == OneTimeCode.Purpose.PIN_CHANGE:
             if not request.user.is_authenticated:
@@ -211,9 +211,7 @@ class ResetStartView(AnonymousView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.ResetStartSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.ResetStartSerializer, request)
         participant = identify.identity_from_token(token=data["identity_token"], flow="reset")
         return _issued(
             password.password_reset_start(participant=participant, channel=data["channel"])
@@ -227,9 +225,7 @@ class ResetConfirmView(AnonymousView):
         request=s.ResetConfirmSerializer, responses={204: None, **ANON_ERRORS}, tags=["accounts"]
     )
     def post(self, request: Request) -> Response:
-        serializer = s.ResetConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.ResetConfirmSerializer, request)
         password.password_reset_complete(
             request_id=str(data["request_id"]), code=data["code"], new_password=data["new_password"]
         )
@@ -305,9 +301,8 @@ class PinView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.PinSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        pin.pin_set(user=_user(request), pin=serializer.validated_data["pin"])
+        data = _valid(s.PinSerializer, request)
+        pin.pin_set(user=_user(request), pin=data["pin"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -327,9 +322,8 @@ class PinVerifyView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.PinSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        pin.pin_verify(user=_user(request), pin=serializer.validated_data["pin"])
+        data = _valid(s.PinSerializer, request)
+        pin.pin_verify(user=_user(request), pin=data["pin"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -342,9 +336,7 @@ class PinChangeView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.PinChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.PinChangeSerializer, request)
         return _issued(
             pin.pin_change_start(
                 user=_user(request), password=data["password"], channel=data["channel"]
@@ -361,9 +353,7 @@ class PinChangeConfirmView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        serializer = s.PinChangeConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _valid(s.PinChangeConfirmSerializer, request)
         pin.pin_change_complete(
             user=_user(request),
             request_id=str(data["request_id"]),

@@ -2,7 +2,7 @@
 DRF stack so that the mock behaves like a separate system.
 
 The error shape `{"error": "<code>"}` is the registry's own, not the portal's API convention:
-the portal's client (dukcapil_sync/client.py) translates it."""
+the portal's client (dukcapil_sync/client/) translates it."""
 
 import datetime as dt
 import hmac

@@ -1,6 +1,7 @@
 """`manage.py import_participants peserta.csv`: participants with their family cards, one row
-per member (columns in imports/services.py PARTICIPANT_COLUMNS; docs/operations.md shows an
-example). Validated as a whole first; written family by family, so a second run resumes."""
+per member (columns: PARTICIPANT_COLUMNS in imports/services/participants.py;
+docs/operations.md shows an example). Validated as a whole first; written family by family,
+so a second run resumes."""
 
 from pathlib import Path
 

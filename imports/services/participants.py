@@ -1,27 +1,13 @@
-"""Bulk imports for a new installation (issue 16, point 4): branch offices, FKTP facilities,
-participants with their family cards, from CSV files.
-
-Every import reads the whole file and validates every row first: with any error nothing is
-written and every error is reported with its line. Rows are found by their natural key
-(branch code, FKTP code, KK number, NIK), so running the same file again changes nothing: a
-row that exists with the same values is "unchanged", with other values it is an error (an
-import never silently overwrites what staff corrected). Participants are written family by
-family, each in its own transaction, so an interrupted import resumes where it stopped.
-"""
+"""Participants with their family cards: validated whole, then written family by family."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
-from core.errors import DomainError
 from core.models import BranchOffice, Region
 from core.nik import validate_kk_number, validate_nik_matches
 from families.models import FamilyCard, Relationship
@@ -29,10 +15,8 @@ from families.services import family_card_create, family_members_set
 from participants.models import Cause, Facility, Participant, Segment
 from participants.services import participant_refresh_status, participant_register
 
-Progress = Callable[[int, int], None]
+from .common import ImportRejected, ImportReport, Progress, no_progress, region_codes
 
-BRANCH_COLUMNS = ("code", "name", "regency_code")
-FACILITY_COLUMNS = ("code", "name", "kind", "district_code", "branch_code")
 PARTICIPANT_COLUMNS = (
     "kk_number",
     "kk_address",
@@ -51,33 +35,6 @@ PARTICIPANT_COLUMNS = (
 )
 
 
-@dataclass
-class ImportReport:
-    created: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-class ImportRejected(DomainError):
-    code = "IMPORT_REJECTED"
-    http_status = 400
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(f"{len(errors)} rows are invalid; nothing was imported.")
-        self.errors = errors
-
-
-def read_csv(stream: IO[str], *, columns: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for every data row; the header must name every column."""
-    reader = csv.DictReader(stream)
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportRejected([f"line 1: missing columns: {', '.join(missing)}"])
-    return [
-        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader
-    ]
-
-
 def _date(value: str, name: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -92,118 +49,6 @@ def _optional_month(value: str) -> date | None:
         return date.fromisoformat(f"{value[:7]}-01")
     except ValueError:
         raise ValueError(f"paid_through {value!r} is not a month YYYY-MM") from None
-
-
-def _noop(done: int, total: int) -> None:
-    return None
-
-
-def _region_codes(level: int) -> set[str]:
-    return set(Region.objects.filter(level=level).values_list("code", flat=True))
-
-
-def _code_problems(code: str, *, max_length: int, seen: set[str]) -> list[str]:
-    problems = []
-    if not code or len(code) > max_length:
-        problems.append(f"code must be 1 to {max_length} characters")
-    if code in seen:
-        problems.append(f"code {code} appears twice in the file")
-    seen.add(code)
-    return problems
-
-
-def _create_all(
-    model: type[Model], todo: list[Any], *, report: ImportReport, rows: int, progress: Progress
-) -> ImportReport:
-    """All or nothing: any error rejects the file; else the new rows in one transaction."""
-    if report.errors:
-        raise ImportRejected(report.errors)
-    with transaction.atomic():
-        model._default_manager.bulk_create(todo)
-    report.created = len(todo)
-    progress(rows, rows)
-    return report
-
-
-# --- branch offices -----------------------------------------------------------------------
-
-
-def branches_import(
-    *, rows: list[tuple[int, dict[str, str]]], progress: Progress = _noop
-) -> ImportReport:
-    report = ImportReport()
-    regencies = _region_codes(Region.Level.REGENCY)
-    existing = {b.code: b for b in BranchOffice.objects.all()}
-    todo: list[BranchOffice] = []
-    seen: set[str] = set()
-    for line, row in rows:
-        code, name, regency = row["code"], row["name"], row["regency_code"]
-        problems = _code_problems(code, max_length=8, seen=seen)
-        if not name:
-            problems.append("name is empty")
-        if regency not in regencies:
-            problems.append(f"regency_code {regency!r} is not a Kemendagri regency")
-        if problems:
-            report.errors.append(f"line {line}: {'; '.join(problems)}")
-            continue
-        current = existing.get(code)
-        if current is None:
-            todo.append(BranchOffice(code=code, name=name, regency_id=regency))
-        elif (current.name, current.regency_id) == (name, regency):
-            report.unchanged += 1
-        else:
-            report.errors.append(f"line {line}: branch {code} exists with other values")
-    return _create_all(BranchOffice, todo, report=report, rows=len(rows), progress=progress)
-
-
-# --- FKTP facilities ------------------------------------------------------------------------
-
-
-def facilities_import(
-    *, rows: list[tuple[int, dict[str, str]]], progress: Progress = _noop
-) -> ImportReport:
-    report = ImportReport()
-    districts = _region_codes(Region.Level.DISTRICT)
-    branches = dict(BranchOffice.objects.values_list("code", "pk"))
-    existing = {f.code: f for f in Facility.objects.all()}
-    todo: list[Facility] = []
-    seen: set[str] = set()
-    for line, row in rows:
-        code, kind, district, branch = (
-            row["code"],
-            row["kind"],
-            row["district_code"],
-            row["branch_code"],
-        )
-        problems = _code_problems(code, max_length=12, seen=seen)
-        if not row["name"]:
-            problems.append("name is empty")
-        if kind not in Facility.Kind.values:
-            problems.append(f"kind must be one of {', '.join(Facility.Kind.values)}")
-        if district not in districts:
-            problems.append(f"district_code {district!r} is not a Kemendagri district")
-        if branch not in branches:
-            problems.append(f"branch_code {branch!r} is not a branch office (import it first)")
-        if problems:
-            report.errors.append(f"line {line}: {'; '.join(problems)}")
-            continue
-        values = (row["name"], kind, district, branches[branch])
-        current = existing.get(code)
-        if current is None:
-            todo.append(
-                Facility(
-                    code=code,
-                    name=values[0],
-                    kind=kind,
-                    district_id=district,
-                    branch_id=branches[branch],
-                )
-            )
-        elif (current.name, current.kind, current.district_id, current.branch_id) == values:
-            report.unchanged += 1
-        else:
-            report.errors.append(f"line {line}: FKTP {code} exists with other values")
-    return _create_all(Facility, todo, report=report, rows=len(rows), progress=progress)
 
 
 # --- participants with their family cards ---------------------------------------------------
@@ -293,7 +138,7 @@ def _families(rows: list[tuple[int, dict[str, str]]], errors: list[str]) -> dict
     facilities = dict(Facility.objects.values_list("code", "pk"))
     segments = set(Segment.objects.values_list("code", flat=True))
     branches = dict(BranchOffice.objects.values_list("code", "pk"))
-    districts = _region_codes(Region.Level.DISTRICT)
+    districts = region_codes(Region.Level.DISTRICT)
     families: dict[str, _Family] = {}
     niks: dict[str, int] = {}
     for line, row in rows:
@@ -327,7 +172,7 @@ def _families(rows: list[tuple[int, dict[str, str]]], errors: list[str]) -> dict
 
 
 def participants_import(
-    *, rows: list[tuple[int, dict[str, str]]], reason: str, progress: Progress = _noop
+    *, rows: list[tuple[int, dict[str, str]]], reason: str, progress: Progress = no_progress
 ) -> ImportReport:
     """Whole families: a KK already in the portal must list exactly the file's NIKs (then it
     is unchanged); a NIK may not already belong to another live participant."""
