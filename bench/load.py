@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,16 @@ def write_requests(path: Path, requests: list[tuple[str, str | None]]) -> Path:
     return path
 
 
+def read_requests(requests_file: Path) -> list[tuple[str, dict[str, str]]]:
+    """The lines of a requests file (write_requests) as (path, headers)."""
+    out = []
+    for line in requests_file.read_text().splitlines():
+        if line:
+            path, _, header = line.partition("\t")
+            out.append((path, dict([header.split(": ", 1)]) if header else {}))
+    return out
+
+
 def warm(port: int, requests_file: Path, threads: int = 4) -> tuple[int, float]:
     """GET every line of `requests_file` once (a few at a time) before a row is measured: the
     rows measure a participant who reads their family again, as people do, with the answer
@@ -73,12 +84,11 @@ def warm(port: int, requests_file: Path, threads: int = 4) -> tuple[int, float]:
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    lines = [line.split("\t") for line in requests_file.read_text().splitlines() if line]
+    lines = read_requests(requests_file)
 
-    def get(line: list[str]) -> None:
+    def get(line: tuple[str, dict[str, str]]) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = dict([line[1].split(": ", 1)]) if len(line) > 1 else {}
-        connection.request("GET", line[0], headers=headers)
+        connection.request("GET", line[0], headers=line[1])
         connection.getresponse().read()
         connection.close()
 
@@ -86,6 +96,74 @@ def warm(port: int, requests_file: Path, threads: int = 4) -> tuple[int, float]:
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(get, lines))
     return len(lines), time.perf_counter() - started
+
+
+@dataclass
+class OpenLoop:
+    rate: float
+    sent: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    late_ms: float  # how far behind schedule the client itself fell (p99)
+    errors: int
+
+
+def open_loop_planned(
+    port: int,
+    seconds: int,
+    rate: float,
+    request: Callable[[int], tuple[str, dict[str, str]]],
+    ok: Callable[[int, bytes], bool],
+) -> OpenLoop:
+    """Request i planned at t0 + i/rate, sent from a thread pool large enough that a slow
+    answer never delays the next send; latency = answer time - planned time, so a queue
+    cannot hide behind a slow answer (no coordinated omission). `request(i)` gives the path
+    and headers, made at send time (a signature can hold the second it is sent in)."""
+    import http.client
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    count = int(seconds * rate)
+    latencies: list[float] = []
+    lateness: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    t0 = time.perf_counter() + 0.5
+
+    def one(i: int) -> None:
+        planned = t0 + i / rate
+        delay = planned - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        started = time.perf_counter()
+        try:
+            path, headers = request(i)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path, headers=headers)
+            answer = conn.getresponse()
+            good = ok(answer.status, answer.read())
+            conn.close()
+        except OSError:
+            good = False
+        done = time.perf_counter()
+        with lock:
+            latencies.append(done - planned)
+            lateness.append(started - planned)
+            if not good:
+                errors[0] += 1
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        list(pool.map(one, range(count)))
+    return OpenLoop(
+        rate,
+        count,
+        percentile(latencies, 50) * 1000,
+        percentile(latencies, 99) * 1000,
+        max(latencies) * 1000,
+        percentile(lateness, 99) * 1000,
+        errors[0],
+    )
 
 
 def run_wrk(

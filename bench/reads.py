@@ -29,7 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import FAMILY_PATH, OUT_DIR, ROOT
-from bench.load import LoadResult, run_wrk, warm, write_requests
+from bench.load import LoadResult, open_loop_planned, read_requests, run_wrk, warm, write_requests
+from bench.load import OpenLoop as LoadOpenLoop
 from bench.tokens import Login
 
 PAGE_FLOOR_PATH = "/info-peserta/"
@@ -216,6 +217,29 @@ def open_loop(port: int, requests_file: Path, seconds: int, rate: int, log) -> O
         p99_ms=float(row["99%"]),
         max_ms=float(row["Max Response Time"]),
     )
+
+
+def planned_open_loop(port: int, requests_file: Path, seconds: int, rate: int, log) -> LoadOpenLoop:
+    """The same arrival rate from this process's own scheduler (bench.load.open_loop_planned,
+    as the VClaim row): beside locust, whose own CPU on the shared cores shows in its figures."""
+    log(f"reads: open loop with planned send times, {rate} family reads/s, {seconds} s")
+    lines = read_requests(requests_file)
+    return open_loop_planned(
+        port, seconds, rate, lambda i: lines[i % len(lines)], lambda status, body: status == 200
+    )
+
+
+def planned_open_loop_row(fixed: LoadOpenLoop) -> list[str]:
+    return [
+        f"GET {FAMILY_PATH}, open loop {fixed.rate:g}/s (planned send times)",
+        str(fixed.sent),
+        f"{fixed.rate:g}",
+        f"{fixed.p50_ms:.1f}",
+        f"{fixed.p99_ms:.1f}",
+        str(fixed.errors),
+        "-",
+        "-",
+    ]
 
 
 def _env() -> dict[str, str]:

@@ -52,6 +52,7 @@ from bench.common import (
 )
 from bench.database import ensure_database, migrate_and_seed, server_environment, setup_django
 from bench.load import LoadResult, find_wrk, run_python_client, run_wrk, write_requests
+from bench.load import OpenLoop as LoadOpenLoop
 from bench.server import Server, measure_logins, start_server
 from bench.tokens import Login, count_queries, delete_tokens, make_tokens
 
@@ -127,6 +128,7 @@ def main() -> None:
     prepared: reads.Prepared | None = None
     read_results: dict[str, LoadResult] = {}
     fixed: reads.OpenLoop | None = None
+    planned: LoadOpenLoop | None = None
     try:
         log(f"making {args.tokens} Bearer tokens")
         logins = make_tokens(args.tokens)
@@ -183,6 +185,9 @@ def main() -> None:
             )
         if args.open_loop_rate:
             fixed = reads.open_loop(
+                server.port, tokens_file, args.open_loop_seconds, args.open_loop_rate, log
+            )
+            planned = reads.planned_open_loop(
                 server.port, tokens_file, args.open_loop_seconds, args.open_loop_rate, log
             )
         vclaim_lines: list[str] = []
@@ -257,6 +262,8 @@ def main() -> None:
         )
     if fixed:
         rows.append(reads.open_loop_row(fixed))
+    if planned:
+        rows.append(reads.planned_open_loop_row(planned))
     rows.append(
         [
             f"POST {TOKEN_PATH} (1 client, sequential)",

@@ -26,19 +26,16 @@ import argparse
 import base64
 import hashlib
 import hmac
-import http.client
 import os
 import random
 import statistics
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import OUT_DIR, cpu_count, cpu_model, load_average, percentile, report
-from bench.load import LoadResult, run_wrk_script
+from bench.common import OUT_DIR, cpu_count, cpu_model, load_average, report
+from bench.load import LoadResult, OpenLoop, open_loop_planned, run_wrk_script
 
 SCRIPT = Path(__file__).with_name("vclaim.lua")
 BASE = "/vclaim-rest/"
@@ -53,17 +50,6 @@ class Setup:
     cards: list[str]
     service_date: str
     started_at: datetime
-
-
-@dataclass
-class OpenLoop:
-    rate: float
-    sent: int
-    p50_ms: float
-    p99_ms: float
-    max_ms: float
-    late_ms: float  # how far behind schedule the client itself fell (p99)
-    errors: int
 
 
 def signature(consumer_id: str, secret: str, timestamp: str) -> str:
@@ -203,58 +189,20 @@ def closed_loop(
 
 
 def open_loop(port: int, setup: Setup, seconds: int, rate: float = 100.0) -> OpenLoop:
-    """Requests planned at t0 + i/rate; latency = answer time - planned time."""
-    count = int(seconds * rate)
-    latencies: list[float] = []
-    lateness: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    t0 = time.perf_counter() + 0.5
+    """Lookups planned at t0 + i/rate, each signed when sent (bench.load.open_loop_planned)."""
 
-    def one(i: int) -> None:
-        planned = t0 + i / rate
-        delay = planned - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        started = time.perf_counter()
+    def request(i: int) -> tuple[str, dict[str, str]]:
         ts = str(int(time.time()))
         card = setup.cards[i % len(setup.cards)]
-        ok = False
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request(
-                "GET",
-                f"{BASE}Peserta/nokartu/{card}/tglSEP/{setup.service_date}",
-                headers={
-                    "X-cons-id": setup.consumer_id,
-                    "X-timestamp": ts,
-                    "X-signature": signature(setup.consumer_id, setup.secret, ts),
-                    "user_key": setup.user_key,
-                },
-            )
-            body = conn.getresponse().read()
-            conn.close()
-            ok = b'"code": "200"' in body
-        except OSError:
-            ok = False
-        done = time.perf_counter()
-        with lock:
-            latencies.append(done - planned)
-            lateness.append(started - planned)
-            if not ok:
-                errors[0] += 1
+        return f"{BASE}Peserta/nokartu/{card}/tglSEP/{setup.service_date}", {
+            "X-cons-id": setup.consumer_id,
+            "X-timestamp": ts,
+            "X-signature": signature(setup.consumer_id, setup.secret, ts),
+            "user_key": setup.user_key,
+        }
 
-    # Enough threads that a slow answer never delays the next planned send.
-    with ThreadPoolExecutor(max_workers=64) as pool:
-        list(pool.map(one, range(count)))
-    return OpenLoop(
-        rate,
-        count,
-        percentile(latencies, 50) * 1000,
-        percentile(latencies, 99) * 1000,
-        max(latencies) * 1000,
-        percentile(lateness, 99) * 1000,
-        errors[0],
+    return open_loop_planned(
+        port, seconds, rate, request, lambda status, body: b'"code": "200"' in body
     )
 
 
