@@ -108,6 +108,17 @@ class OpenLoop:
     late_ms: float  # how far behind schedule the client itself fell (p99)
     errors: int
 
+    def cells(self, name: str) -> list[str]:
+        """A table row's first cells: name, requests, req/s, p50, p99, errors."""
+        return [
+            name,
+            str(self.sent),
+            f"{self.rate:g}",
+            f"{self.p50_ms:.1f}",
+            f"{self.p99_ms:.1f}",
+            str(self.errors),
+        ]
+
 
 def open_loop_planned(
     port: int,

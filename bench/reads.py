@@ -231,12 +231,7 @@ def planned_open_loop(port: int, requests_file: Path, seconds: int, rate: int, l
 
 def planned_open_loop_row(fixed: LoadOpenLoop) -> list[str]:
     return [
-        f"GET {FAMILY_PATH}, open loop {fixed.rate:g}/s (planned send times)",
-        str(fixed.sent),
-        f"{fixed.rate:g}",
-        f"{fixed.p50_ms:.1f}",
-        f"{fixed.p99_ms:.1f}",
-        str(fixed.errors),
+        *fixed.cells(f"GET {FAMILY_PATH}, open loop {fixed.rate:g}/s (planned send times)"),
         "-",
         "-",
     ]

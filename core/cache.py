@@ -78,6 +78,20 @@ def _incr_missing(key: str, *args: Any, **kwargs: Any) -> int:
     raise ValueError(f"Key '{key}' not found")  # what Django's cache says for a miss
 
 
+def kept(key: str, compute: Callable[[], T | None], seconds: int) -> T | None:
+    """The value kept under `key`, else `compute()` kept for `seconds` (None is not kept:
+    it means "nothing to answer", a 404). For answers keyed by fact tokens (core/facts.py),
+    whose key changes whenever a fact they are computed from does."""
+    from django.core.cache import cache
+
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, seconds)
+    return value
+
+
 class FailSoftRedisCache(RedisCache):
     get = _fail_soft(_default)(RedisCache.get)
     set = _fail_soft(_none)(RedisCache.set)

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.auth import signed_in_user
+from core.cache import kept
 from participants.selectors import participant_status_history
 
 from .models import FamilyCard
@@ -25,16 +25,19 @@ def family(request: HttpRequest) -> HttpResponse:
     if facts is None:
         raise Http404
     key = facts.key("family-page", translation.get_language(), on.isoformat())
-    parts = cache.get(key)
-    if parts is None:
+
+    def compute() -> dict[str, str] | None:
         view = family_view_for_user(user=user, on=on)
         if view is None:
-            raise Http404
-        parts = {
+            return None
+        return {
             name: render_to_string(f"families/_{name}.html", {"view": view}, request=request)
             for name in ("summary", "members")
         }
-        cache.set(key, parts, settings.FAMILY_READ_CACHE_SECONDS)
+
+    parts = kept(key, compute, settings.FAMILY_READ_CACHE_SECONDS)
+    if parts is None:
+        raise Http404
     # The panel filters by the family's id only: no need to read the card again.
     family_card = FamilyCard(pk=facts.family_id)
     return render(request, "families/family.html", {"parts": parts, "family": family_card})

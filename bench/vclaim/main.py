@@ -263,17 +263,7 @@ def run(*, port: int, wrk: str | None, seconds: int, connections: int, log) -> l
                 f"{lookups.rps / floor.rps * 100:.0f}%" if floor.rps else "-",
             ]
         )
-    rows.append(
-        [
-            f"signed lookups, open loop {fixed.rate:g}/s",
-            str(fixed.sent),
-            f"{fixed.rate:g}",
-            f"{fixed.p50_ms:.1f}",
-            f"{fixed.p99_ms:.1f}",
-            str(fixed.errors),
-            "-",
-        ]
-    )
+    rows.append([*fixed.cells(f"signed lookups, open loop {fixed.rate:g}/s"), "-"])
     lines.append("")
     report(lines, "VClaim facade (issue 13; targets: >= 35% of floor, p99 < 50 ms at 100/s)", rows)
     lines += [

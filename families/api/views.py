@@ -1,7 +1,6 @@
 """Participant-facing family API: scope is the caller's own current family, in the query."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
 from core.auth import signed_in_user
+from core.cache import kept
 from core.models import User
 from participants.selectors import participant_status_history
 
@@ -46,13 +46,14 @@ class MyFamilyView(APIView):
         if facts is None:
             raise Http404
         key = facts.key("family-api", translation.get_language(), on.isoformat())
-        data = cache.get(key)
-        if data is None:
+
+        def compute() -> dict | None:
             view = family_view_for_user(user=user, on=on)
-            if view is None:
-                raise Http404
-            data = dict(FamilySerializer(view).data)
-            cache.set(key, data, settings.FAMILY_READ_CACHE_SECONDS)
+            return dict(FamilySerializer(view).data) if view else None
+
+        data = kept(key, compute, settings.FAMILY_READ_CACHE_SECONDS)
+        if data is None:
+            raise Http404
         return Response(data)
 
 

@@ -4,7 +4,6 @@ from datetime import date
 from typing import cast
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERROR_SCHEMA
+from core.cache import kept
 from core.formatting import mask_number
 from core.models import User
 from core.nik import validate_nik
@@ -117,11 +117,11 @@ class EligibilityView(APIView):
         answer = None
         if facts is not None:
             key = facts.key("eligibility", translation.get_language(), on.isoformat())
-            answer = cache.get(key)
-            if answer is None:
-                answer = _eligibility_answer(nik=nik, card_number=card_number, on=on)
-                if answer is not None:
-                    cache.set(key, answer, settings.FAMILY_READ_CACHE_SECONDS)
+            answer = kept(
+                key,
+                lambda: _eligibility_answer(nik=nik, card_number=card_number, on=on),
+                settings.FAMILY_READ_CACHE_SECONDS,
+            )
         eligibility_lookup_record(
             account=account,
             channel=EligibilityLookup.Channel.API,

@@ -18,12 +18,12 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
+from core.cache import kept
 from core.nik import validate_nik
 from participants.eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from participants.models import EligibilityLookup
@@ -170,11 +170,11 @@ def _peserta(request: HttpRequest, caller: Caller, *, by: str, number: str, day:
     answer = None
     if facts is not None:
         key = facts.key("vclaim", service_date.isoformat(), today.isoformat(), by_nik)
-        answer = cache.get(key)
-        if answer is None:
-            answer = _peserta_answer(number, by_nik=by_nik, service_date=service_date, today=today)
-            if answer is not None:
-                cache.set(key, answer, settings.FAMILY_READ_CACHE_SECONDS)
+        answer = kept(
+            key,
+            lambda: _peserta_answer(number, by_nik=by_nik, service_date=service_date, today=today),
+            settings.FAMILY_READ_CACHE_SECONDS,
+        )
     eligibility_lookup_record(
         account=account,
         channel=EligibilityLookup.Channel.VCLAIM,
