@@ -48,12 +48,22 @@ test: install
 # browser tests (Chromium keeps the real clock), real-worker tests (they would travel too, see
 # tests/clock.py, but each starts a worker), the lock stress tests, and the modules that only
 # start servers or check settings, the schema and the tree (their answers do not depend on
-# the date): the production shape, parallel notifications, gunicorn, fuzzing, settings.
+# the date): the production shape, parallel notifications, gunicorn, fuzzing, settings, the
+# embedded default's servers; and those about time of day, not dates, or about no time at
+# all: accounts (codes and PINs expire in minutes), messaging, lockout, headers, error shapes,
+# admin hardening, the Redis cache and its absence, enqueueing, imports, the fact tokens
+# and the VClaim cryptography.
 DATED_TESTS := -m "not browser and not worker and not stress and not replica" \
 	--ignore=tests/test_production_shape.py --ignore=tests/test_payments_servers.py \
 	--ignore=vclaim/tests/test_gunicorn.py --ignore=tests/test_api_fuzz.py \
 	--ignore=tests/test_settings.py --ignore=tests/test_operations.py \
-	--ignore=tests/test_collection.py --ignore=tests/test_architecture.py
+	--ignore=tests/test_collection.py --ignore=tests/test_architecture.py \
+	--ignore=tests/test_embedded_default.py --ignore=accounts --ignore=messaging \
+	--ignore=tests/test_lockout.py --ignore=tests/test_headers.py \
+	--ignore=tests/test_api_errors.py --ignore=tests/test_admin_hardening.py \
+	--ignore=tests/test_redis_cache.py --ignore=tests/test_degraded.py \
+	--ignore=tests/test_enqueue.py --ignore=tests/test_imports.py \
+	--ignore=tests/test_facts.py --ignore=vclaim/tests/test_protocol.py
 # The two days run side by side, each on its own database and Redis DB, without a replica
 # (two base backups at once lose WAL; routing does not depend on the date); both must pass.
 test-dates: install
