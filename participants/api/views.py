@@ -110,10 +110,7 @@ class EligibilityView(APIView):
         on = params.get("date") or timezone.localdate()
         # Cached under the fact tokens of the participant's family (participants.selectors):
         # any payment, sync result or correction gives the next lookup a new key.
-        if nik:
-            facts = fact_rows(by="nik", value=nik)
-        else:
-            facts = fact_rows(by="card_number", value=card_number)
+        facts = fact_rows(by="nik" if nik else "card_number", value=nik or card_number)
         answer = None
         if facts is not None:
             key = facts.key("eligibility", translation.get_language(), on.isoformat())
