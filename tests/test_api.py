@@ -115,6 +115,26 @@ def test_expired_token_is_401():
     assert_error(response, 401, "AUTHENTICATION_FAILED")
 
 
+def test_a_deactivated_account_s_token_is_refused(family_a):
+    _, head = family_a
+    client = bearer(head.user)
+    assert client.get("/api/v1/me/family/").status_code == 200
+    type(head.user).objects.filter(pk=head.user.pk).update(is_active=False)
+    assert_error(client.get("/api/v1/me/family/"), 401, "AUTHENTICATION_FAILED")
+
+
+def test_a_token_that_shares_a_live_token_s_key_but_not_its_secret_is_refused(family_a):
+    _, head = family_a
+    _, token = AuthToken.objects.create(head.user)
+    forged = token[:15] + ("0" if token[15] != "0" else "1") + token[16:]
+    client = APIClient()
+    assert client.get("/api/v1/me/family/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    refused = client.get("/api/v1/me/family/", HTTP_AUTHORIZATION=f"Bearer {forged}")
+    assert_error(refused, 401, "AUTHENTICATION_FAILED")
+    again = client.get("/api/v1/me/family/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert again.status_code == 200  # the live token is untouched
+
+
 def test_expired_tokens_are_deleted_when_presented_and_at_the_next_login(family_a, password):
     _, head = family_a
     past = timezone.now() - timedelta(seconds=1)
