@@ -35,6 +35,11 @@ def bench_billing(env: dict[str, str], queue: str, log: Log, result: Result) -> 
             run = runs.last() if runs.count() > before else None
             if run and run.state != JobRun.State.RUNNING:
                 break
+            if run is None and time.perf_counter() - started > 60:
+                raise SystemExit(
+                    "billing: no job run 60 s after sending the task; the worker never "
+                    "received it (bench/out/payments-worker0.log)"
+                )
             if time.perf_counter() - started > 900:
                 raise SystemExit("billing did not finish within 15 minutes")
             if run and time.monotonic() - last_log > 15:

@@ -44,7 +44,23 @@ def _start_workers(env: dict[str, str], queue: str, count: int, log: Log) -> lis
         )
         procs.append(proc)
     log(f"  {count} Celery workers (prefork, concurrency 2) on queue {queue}")
+    for n, proc in enumerate(procs):
+        _wait_ready(proc, ROOT / "bench" / "out" / f"payments-worker{n}.log")
     return procs
+
+
+def _wait_ready(proc: subprocess.Popen, log_path: Path, timeout: float = 90.0) -> None:
+    """Until the worker says it is ready (its consumer is bound to the queue). A billing
+    task sent while the worker was still starting was once never seen, and `make bench`
+    then waited its full 15 minutes for a job that had not started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"Celery worker exited with {proc.returncode}: see {log_path}")
+        if " ready." in log_path.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"Celery worker not ready after {timeout:.0f} s: see {log_path}")
 
 
 def _stop(procs: list[subprocess.Popen]) -> None:
