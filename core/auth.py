@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router
+from django.db import router
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -31,6 +31,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from .models import User
+from .sql import fetch_converted
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -65,49 +66,29 @@ class BearerTokenAuthentication(TokenAuthentication):
         return False
 
 
-@lru_cache(maxsize=4)
-def _token_user_sql(alias: str) -> tuple[str, list[str], list[str], list[tuple[int, Any, list]]]:
-    token_fields, user_fields = AuthToken._meta.concrete_fields, User._meta.concrete_fields
-    columns = [f"t.{f.column}" for f in token_fields] + [f"u.{f.column}" for f in user_fields]
-    # Table and column names come from the models; the token key is a parameter.
-    sql = (
+@lru_cache(maxsize=1)
+def _token_user_sql() -> str:
+    columns = [f"t.{f.column}" for f in AuthToken._meta.concrete_fields] + [
+        f"u.{f.column}" for f in User._meta.concrete_fields
+    ]
+    return (
         f"SELECT {', '.join(columns)} FROM {AuthToken._meta.db_table} t "  # noqa: S608
         f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.token_key = %s"
-    )
-    # The conversions the ORM applies to these columns (SQLite hands back dates as text).
-    connection = connections[alias]
-    converters = []
-    for index, field in enumerate([*token_fields, *user_fields]):
-        column = field.get_col(field.model._meta.db_table)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if found:
-            converters.append((index, column, found))
-    return (
-        sql,
-        [f.attname for f in token_fields],
-        [f.attname for f in user_fields],
-        converters,
     )
 
 
 def _tokens_with_user(token_key: str) -> list[AuthToken]:
     """The tokens with this key, each with its user loaded (`token.user` makes no query),
     read where knox would read them (the primary: core.replica.PRIMARY_ONLY)."""
+    token_fields, user_fields = AuthToken._meta.concrete_fields, User._meta.concrete_fields
     alias = router.db_for_read(AuthToken)
-    sql, token_fields, user_fields, converters = _token_user_sql(alias)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token_key])
-        rows = cursor.fetchall()
+    rows = fetch_converted(alias, _token_user_sql(), [token_key], [*token_fields, *user_fields])
     tokens = []
     split = len(token_fields)
-    for fetched in rows:
-        row = list(fetched)
-        for index, column, functions in converters:
-            for function in functions:
-                row[index] = function(row[index], column, connection)
-        auth_token = AuthToken.from_db(alias, token_fields, row[:split])
-        auth_token._state.fields_cache["user"] = User.from_db(alias, user_fields, row[split:])
+    for row in rows:
+        auth_token = AuthToken.from_db(alias, [f.attname for f in token_fields], row[:split])
+        user = User.from_db(alias, [f.attname for f in user_fields], row[split:])
+        auth_token._state.fields_cache["user"] = user
         tokens.append(auth_token)
     return tokens
 

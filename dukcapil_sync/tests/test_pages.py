@@ -206,3 +206,45 @@ def test_another_familys_offer_is_not_found(newborn_offer):
     assert not Participant.objects.filter(nik=baby_nik).exists()
     offer.refresh_from_db()
     assert offer.status == "OPEN"
+
+
+def test_the_panel_shows_the_latest_comparison_and_a_failure_only_when_it_came_after():
+    from core.models import JobRun
+    from dukcapil_sync.models import ParticipantSyncState, SyncRun
+    from dukcapil_sync.selectors import family_sync_panel
+
+    family, head = make_family(3, paid_through=months_ago(0))
+    other, _ = make_family(1, paid_through=months_ago(0))
+    members = [m.participant for m in family.memberships.order_by("participant_id")]
+    now = timezone.now()
+    assert family_sync_panel(family=family).last_checked_at is None
+    # Two members compared at different times, the third never; another family later still.
+    for participant, hours_ago in ((members[0], 5), (members[1], 3)):
+        ParticipantSyncState.objects.create(
+            participant=participant, last_checked_at=now - dt.timedelta(hours=hours_ago)
+        )
+    ParticipantSyncState.objects.create(
+        participant=other.memberships.get().participant, last_checked_at=now
+    )
+
+    def run(family_card, state, hours_ago):
+        sync = SyncRun.objects.create(
+            kind=SyncRun.Kind.FAMILY,
+            state=state,
+            trigger=SyncRun.Trigger.PARTICIPANT,
+            job_run=JobRun.objects.create(name="dukcapil_sync family"),
+            family=family_card,
+        )
+        SyncRun.objects.filter(pk=sync.pk).update(started_at=now - dt.timedelta(hours=hours_ago))
+
+    run(family, SyncRun.State.FAILED, 4)  # before the latest comparison: not shown
+    panel = family_sync_panel(family=family)
+    assert panel.last_checked_at == now - dt.timedelta(hours=3)
+    assert panel.failed_attempt_at is None and panel.offers == []
+
+    run(other, SyncRun.State.FAILED, 1)  # another family's failure: not this family's
+    assert family_sync_panel(family=family).failed_attempt_at is None
+    run(family, SyncRun.State.FAILED, 2)
+    assert family_sync_panel(family=family).failed_attempt_at == now - dt.timedelta(hours=2)
+    run(family, SyncRun.State.DONE, 1)  # the latest attempt succeeded
+    assert family_sync_panel(family=family).failed_attempt_at is None
