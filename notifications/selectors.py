@@ -1,8 +1,13 @@
 """Reads of the bell: only the caller's own notifications."""
 
+from functools import lru_cache
+
+from django.db import router
 from django.db.models import QuerySet
 
 from core.models import User
+from core.sql import fetch_converted
+from participants.models import Participant
 
 from .models import Notification
 
@@ -13,5 +18,22 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient__user=user, recipient__retired_at__isnull=True)
 
 
+@lru_cache(maxsize=1)
+def _unread_count_sql() -> str:
+    notification, participant = Notification._meta.db_table, Participant._meta.db_table
+    return (
+        f"SELECT COUNT(*) FROM {notification} n "  # noqa: S608
+        f"JOIN {participant} p ON p.id = n.recipient_id "
+        f"WHERE p.user_id = %s AND p.retired_at IS NULL AND n.read_at IS NULL"
+    )
+
+
 def unread_count(*, user: User) -> int:
-    return notifications_for_user(user=user).filter(read_at__isnull=True).count()
+    """The bell on every page: the unread count of notifications_for_user, in plain SQL
+    (the ORM's count cost 0.6 ms of Python per page, core/sql.py)."""
+    if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
+        return 0
+    [[count]] = fetch_converted(
+        router.db_for_read(Notification), _unread_count_sql(), [user.pk], [None]
+    )
+    return int(count)
