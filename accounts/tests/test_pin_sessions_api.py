@@ -155,3 +155,14 @@ def test_me_shows_the_callers_own_account(member):
         "has_pin": False,
         "pin_locked_until": None,
     }
+
+
+def test_a_session_past_its_expiry_signs_nobody_in(member, client):
+    client.post("/masuk/", {"username": member.nik, "password": DEMO_PASSWORD})
+    assert client.get("/akun/").status_code == 200
+    key = SessionRecord.objects.get(user=member.user).session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    response = client.get("/akun/")
+    assert response.status_code == 302 and response["Location"].startswith("/masuk/")

@@ -61,6 +61,8 @@ AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 
 # --- Security (checked by `manage.py check --deploy` with DJANGO_DEBUG=0) -------------------
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions, read in plain SQL on every page (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
