@@ -43,13 +43,19 @@ class BearerTokenAuthentication(TokenAuthentication):
     call against 0.09 ms for the same row read raw, the largest single cost of a kept
     family read (issue 14; bench/ and docs/scaling.md)."""
 
+    # A subclass may read more in the same statement: `also()` gives (select list, joins
+    # after `u`, the core_user alias, order); each token then carries its rows of those
+    # columns as `.also_rows` (families.api reads the caller's fact rows this way).
+    def also(self) -> tuple[str, str, str] | None:
+        return None
+
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         # Tokens are hex: anything else (bytes that are not UTF-8, a NUL that PostgreSQL
         # refuses in a query) is simply a wrong token, 401.
         if not token.isascii() or not token.isalnum():
             raise AuthenticationFailed(_("Invalid token."))
         text = token.decode()
-        for auth_token in _tokens_with_user(text[: CONSTANTS.TOKEN_KEY_LENGTH]):
+        for auth_token in tokens_with_user(text[: CONSTANTS.TOKEN_KEY_LENGTH], also=self.also()):
             if self._cleanup_token(auth_token):
                 continue
             if compare_digest(hash_token(text), auth_token.digest):
@@ -66,35 +72,48 @@ class BearerTokenAuthentication(TokenAuthentication):
         return False
 
 
-@lru_cache(maxsize=1)
-def _token_user_sql() -> str:
+@lru_cache(maxsize=8)
+def _token_user_sql(also: tuple[str, str, str] | None) -> str:
     columns = [f"t.{f.column}" for f in AuthToken._meta.concrete_fields] + [
         f"u.{f.column}" for f in User._meta.concrete_fields
     ]
+    extra_columns, joins, order = also or ("", "", "")
     return (
-        f"SELECT {', '.join(columns)} FROM {AuthToken._meta.db_table} t "  # noqa: S608
-        f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.token_key = %s"
+        f"SELECT {', '.join(columns)}{', ' + extra_columns if extra_columns else ''} "  # noqa: S608
+        f"FROM {AuthToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
+        f"{joins} WHERE t.token_key = %s ORDER BY t.digest{', ' + order if order else ''}"
     )
 
 
-def _tokens_with_user(token_key: str) -> list[AuthToken]:
+def tokens_with_user(
+    token_key: str, *, also: tuple[str, str, str] | None = None
+) -> list[AuthToken]:
     """The tokens with this key, each with its user loaded (`token.user` makes no query),
-    read where knox would read them (the primary: core.replica.PRIMARY_ONLY)."""
+    read where knox would read them (the primary: core.replica.PRIMARY_ONLY). With `also`
+    (BearerTokenAuthentication.also), each token carries its rows of the extra columns as
+    `.also_rows`, tuples as the driver returns them."""
     token_fields, user_fields = AuthToken._meta.concrete_fields, User._meta.concrete_fields
     alias = router.db_for_read(AuthToken)
-    rows = fetch_converted(alias, _token_user_sql(), [token_key], [*token_fields, *user_fields])
-    tokens = []
-    split = len(token_fields)
+    rows = fetch_converted(alias, _token_user_sql(also), [token_key], [*token_fields, *user_fields])
+    tokens: dict[str, AuthToken] = {}
+    split, user_end = len(token_fields), len(token_fields) + len(user_fields)
+    digest = [f.attname for f in token_fields].index("digest")
     for row in rows:
-        auth_token = AuthToken.from_db(alias, [f.attname for f in token_fields], row[:split])
-        user = User.from_db(alias, [f.attname for f in user_fields], row[split:])
-        auth_token._state.fields_cache["user"] = user
-        tokens.append(auth_token)
-    return tokens
+        auth_token = tokens.get(row[digest])
+        if auth_token is None:
+            auth_token = AuthToken.from_db(alias, [f.attname for f in token_fields], row[:split])
+            user = User.from_db(alias, [f.attname for f in user_fields], row[split:user_end])
+            auth_token._state.fields_cache["user"] = user
+            auth_token.also_rows = []  # type: ignore[attr-defined]
+            tokens[row[digest]] = auth_token
+        if also is not None:
+            auth_token.also_rows.append(tuple(row[user_end:]))  # type: ignore[attr-defined]
+    return list(tokens.values())
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "core.auth.BearerTokenAuthentication"
+    match_subclasses = True  # families.api's, which also reads the caller's fact rows
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -135,6 +135,13 @@ def family_facts_for_user(*, user: User) -> FactRows | None:
     if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
         return None
     facts = fact_rows(by="user_id", value=user.pk)
-    if facts is None or facts.family_id is None:
+    return family_facts_of(facts.rows if facts else [])
+
+
+def family_facts_of(rows: list[tuple]) -> FactRows | None:
+    """family_facts_for_user's answer from fact rows read in another statement (the Bearer
+    token's: families.api.auth): None without a live participant or a family."""
+    if not rows or rows[0][0] is None:
         return None
-    return facts
+    facts = FactRows(rows)
+    return facts if facts.family_id is not None else None

@@ -152,7 +152,10 @@ FACT_LOOKUPS = {"user_id": "p1.user_id", "card_number": "p1.card_number", "nik":
 
 
 @cache
-def _fact_rows_sql(column: str) -> str:
+def fact_rows_sql_parts() -> tuple[str, str]:
+    """(select list, joins after the caller's participant row `p1`) of the fact query, for
+    a caller that reaches `p1` its own way (families.api joins it to the Bearer token, so
+    that one statement reads both). A row's columns are those of FactRows.rows."""
     # The family tables are reached through the `memberships` relation, as the ORM queries
     # here do, without importing `families`.
     membership_model = cast(type[Model], Participant._meta.get_field("memberships").related_model)
@@ -164,15 +167,25 @@ def _fact_rows_sql(column: str) -> str:
     # Plain SQL: the ORM would spend longer building this query than the database answering
     # it. Table and column names come from the models and FACT_LOOKUPS, the value is a
     # parameter.
-    return (
-        f"SELECT p1.id, p1.facts_token, f.id, f.facts_token, "  # noqa: S608
+    columns = (
+        f"p1.id, p1.facts_token, f.id, f.facts_token, "  # noqa: S608
         f"(SELECT e.token FROM {epoch} e WHERE e.id = 1), "
-        f"m2.id, m2.participant_id, m2.relationship, m2.is_main, p2.facts_token "
-        f"FROM {participant} p1 "
+        f"m2.id, m2.participant_id, m2.relationship, m2.is_main, p2.facts_token"
+    )
+    joins = (
         f"LEFT JOIN {membership} m1 ON m1.participant_id = p1.id AND m1.valid_to IS NULL "
         f"LEFT JOIN {family} f ON f.id = m1.family_id "
         f"LEFT JOIN {membership} m2 ON m2.family_id = f.id AND m2.valid_to IS NULL "
-        f"LEFT JOIN {participant} p2 ON p2.id = m2.participant_id "
+        f"LEFT JOIN {participant} p2 ON p2.id = m2.participant_id"
+    )
+    return columns, joins
+
+
+@cache
+def _fact_rows_sql(column: str) -> str:
+    columns, joins = fact_rows_sql_parts()
+    return (
+        f"SELECT {columns} FROM {Participant._meta.db_table} p1 {joins} "  # noqa: S608
         f"WHERE {column} = %s AND p1.retired_at IS NULL ORDER BY p1.id, m2.id"
     )
 

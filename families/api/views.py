@@ -15,7 +15,8 @@ from core.cache import kept
 from core.models import User
 from participants.selectors import participant_status_history
 
-from ..selectors import family_facts_for_user, family_view_for_user
+from ..selectors import family_facts_for_user, family_facts_of, family_view_for_user
+from .auth import FamilyBearerAuthentication
 from .serializers import FamilySerializer, MemberDetailSerializer
 
 
@@ -35,6 +36,7 @@ ERRORS = {
 class MyFamilyView(APIView):
     """The caller's family card and every current member with status, reason and remedy."""
 
+    authentication_classes = [FamilyBearerAuthentication]
     permission_classes = [IsParticipant]
 
     @extend_schema(responses={200: FamilySerializer, **ERRORS}, tags=["family"])
@@ -42,7 +44,9 @@ class MyFamilyView(APIView):
         user, on = signed_in_user(request), timezone.localdate()
         # Cached under the tokens of every fact it is computed from (families.selectors):
         # a payment, a sync result or a correction gives the next request a new key.
-        facts = family_facts_for_user(user=user)
+        # Read with the token, in the same statement (families.api.auth).
+        rows = getattr(request.auth, "also_rows", None)
+        facts = family_facts_of(rows) if rows is not None else family_facts_for_user(user=user)
         if facts is None:
             raise Http404
         key = facts.key("family-api", translation.get_language(), on.isoformat())

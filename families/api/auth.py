@@ -1,0 +1,32 @@
+"""The family API's Bearer authentication: the token, its user and the caller's family fact
+rows (participants.selectors.fact_rows) read in one SQL statement.
+
+A kept family read needs both, and each was a round trip to PostgreSQL: on the benchmark's
+two shared cores the round trips, not the Python, were most of what separated a read from
+the framework's floor (issue 14, docs/scaling.md). The token checks are
+core.auth.BearerTokenAuthentication's own; only the statement is longer."""
+
+from functools import cache
+
+from core.auth import BearerTokenAuthentication
+from participants.models import Participant
+from participants.selectors import fact_rows_sql_parts
+
+
+@cache
+def _caller_facts() -> tuple[str, str, str]:
+    columns, joins = fact_rows_sql_parts()
+    participant = Participant._meta.db_table
+    return (
+        columns,
+        f"LEFT JOIN {participant} p1 ON p1.user_id = u.id AND p1.retired_at IS NULL {joins}",
+        "p1.id, m2.id",
+    )
+
+
+class FamilyBearerAuthentication(BearerTokenAuthentication):
+    """`request.auth.also_rows` holds the caller's fact rows (families.selectors
+    .family_facts_of turns them into the family's FactRows)."""
+
+    def also(self) -> tuple[str, str, str]:
+        return _caller_facts()
