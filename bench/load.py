@@ -57,6 +57,42 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+ROUNDS = 3
+
+
+def combine(slices: list[LoadResult]) -> LoadResult:
+    """Slices of one row as one result: requests and seconds summed; p50 the median of the
+    slices' p50, p99 the worst slice's (wrk gives percentiles, not the latencies)."""
+    first = slices[0]
+    p50s = sorted(s.p50_ms for s in slices)
+    return LoadResult(
+        client=first.client,
+        requests=sum(s.requests for s in slices),
+        seconds=sum(s.seconds for s in slices),
+        p50_ms=p50s[len(p50s) // 2],
+        p99_ms=max(s.p99_ms for s in slices),
+        errors=sum(s.errors for s in slices),
+        error_detail="; ".join(dict.fromkeys(s.error_detail for s in slices)),
+        client_cpu_seconds=sum(s.client_cpu_seconds for s in slices),
+        extra={"slices": len(slices)},
+    )
+
+
+def alternate(
+    rows: dict[str, Callable[[int], LoadResult]], seconds: int, rounds: int = ROUNDS
+) -> dict[str, LoadResult]:
+    """Each row for `seconds` in all, in `rounds` slices taken in turn (floor, read, floor,
+    read, ...). A shared machine's speed drifts within a minute: a floor measured 30 s apart
+    from its read made the same code's share swing by up to 10 points between runs
+    (docs/scaling.md); slices taken in turn see the same machine."""
+    per_slice = max(1, round(seconds / rounds))
+    slices: dict[str, list[LoadResult]] = {name: [] for name in rows}
+    for _ in range(rounds):
+        for name, measure in rows.items():
+            slices[name].append(measure(per_slice))
+    return {name: combine(results) for name, results in slices.items()}
+
+
 def write_requests(path: Path, requests: list[tuple[str, str | None]]) -> Path:
     """The requests file of bench/requests.lua: one `path<TAB>Header: value` (or a bare path)
     a line; it can hold credentials, so only its owner reads it."""

@@ -9,7 +9,9 @@ Floors (unauthenticated, answered before any database work):
 Reads, closed loop with wrk (bench/requests.lua), a different participant each request:
 the API family read (measured by bench/run.py), the Info Peserta page and the bills page
 (session cookies made for the same family heads) and the eligibility lookup of a facility
-account over the same participants' card numbers. Each row gives its share of its floor.
+account over the same participants' card numbers. Each row gives its share of its floor,
+measured in turn with it (three slices each, bench.load.alternate): the machine is shared and
+its speed drifts, so a floor taken at another moment than its read is not its floor.
 
 Each read row is measured after every participant of the row has read once (bench.load.warm):
 what is measured is a participant reading again, with the answer kept under the tokens of the
@@ -29,7 +31,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import FAMILY_PATH, OUT_DIR, ROOT
-from bench.load import LoadResult, open_loop_planned, read_requests, run_wrk, warm, write_requests
+from bench.load import (
+    LoadResult,
+    alternate,
+    open_loop_planned,
+    read_requests,
+    run_wrk,
+    warm,
+    write_requests,
+)
 from bench.load import OpenLoop as LoadOpenLoop
 from bench.tokens import Login
 
@@ -125,16 +135,18 @@ def cleanup(prepared: Prepared) -> str:
     return f"{sessions} sessions, the facility token and {lookups} lookup-log rows"
 
 
-def floors(wrk: str, port: int, prepared: Prepared, seconds: int, connections: int, log):
-    log(f"reads: floors (API 401, page 302), {connections} clients, {seconds} s each")
-    return {
-        "floor: API": run_wrk(
-            wrk, port, prepared.files["floor: API"], seconds, connections, expected=401
-        ),
-        "floor: pages": run_wrk(
-            wrk, port, prepared.files["floor: pages"], seconds, connections, expected=302
-        ),
-    }
+FLOOR_OF = {"Info Peserta page": "floor: pages", "bills page": "floor: pages"}
+FLOOR_OF["eligibility lookup"] = "floor: API"
+
+
+def floor_run(wrk: str, port: int, prepared: Prepared, name: str, connections: int):
+    """The floor `name` ("floor: API", a 401; "floor: pages", a 302) for a given time."""
+    expected = 401 if name == "floor: API" else 302
+
+    def measure(seconds: int) -> LoadResult:
+        return run_wrk(wrk, port, prepared.files[name], seconds, connections, expected=expected)
+
+    return measure
 
 
 def warm_row(port: int, prepared: Prepared, name: str, log) -> None:
@@ -145,11 +157,21 @@ def warm_row(port: int, prepared: Prepared, name: str, log) -> None:
 
 
 def other_reads(wrk: str, port: int, prepared: Prepared, seconds: int, connections: int, log):
+    """Each row in turn with its floor (bench.load.alternate); the floor measured beside a
+    row is kept as `"<floor> (<row>)"`."""
     results: dict[str, LoadResult] = {}
     for name in [*PAGES, "eligibility lookup"]:
         warm_row(port, prepared, name, log)
-        log(f"reads: {name}, {connections} clients, {seconds} s")
-        results[name] = run_wrk(wrk, port, prepared.files[name], seconds, connections)
+        floor = FLOOR_OF[name]
+        log(f"reads: {name} and {floor} in turn, {connections} clients, {seconds} s each")
+
+        def measure(duration: int, name: str = name) -> LoadResult:
+            return run_wrk(wrk, port, prepared.files[name], duration, connections)
+
+        pair = alternate(
+            {floor: floor_run(wrk, port, prepared, floor, connections), name: measure}, seconds
+        )
+        results[name], results[f"{floor} ({name})"] = pair[name], pair[floor]
     return results
 
 

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import OUT_DIR, cpu_count, cpu_model, load_average, report
-from bench.load import LoadResult, OpenLoop, open_loop_planned, run_wrk_script
+from bench.load import LoadResult, OpenLoop, alternate, open_loop_planned, run_wrk_script
 
 SCRIPT = Path(__file__).with_name("vclaim.lua")
 BASE = "/vclaim-rest/"
@@ -229,10 +229,18 @@ def run(*, port: int, wrk: str | None, seconds: int, connections: int, log) -> l
     lookups: LoadResult | None = None
     try:
         if wrk:
-            log(f"vclaim: floor (unsigned), {connections} clients, {seconds} s")
-            floor = closed_loop(wrk, port, setup, seconds, connections, floor=True)
-            log(f"vclaim: signed lookups, {connections} clients, {seconds} s")
-            lookups = closed_loop(wrk, port, setup, seconds, connections, floor=False)
+            log(
+                f"vclaim: floor (unsigned) and signed lookups in turn, {connections} clients, "
+                f"{seconds} s each"
+            )
+            pair = alternate(
+                {
+                    "floor": lambda s: closed_loop(wrk, port, setup, s, connections, floor=True),
+                    "lookups": lambda s: closed_loop(wrk, port, setup, s, connections, floor=False),
+                },
+                seconds,
+            )
+            floor, lookups = pair["floor"], pair["lookups"]
         else:
             log("vclaim: wrk missing: closed-loop rows skipped")
         log(f"vclaim: open loop, 100 lookups/s, {seconds} s")
