@@ -43,11 +43,13 @@ class BearerTokenAuthentication(TokenAuthentication):
     call against 0.09 ms for the same row read raw, the largest single cost of a kept
     family read (issue 14; bench/ and docs/scaling.md)."""
 
-    # A subclass may read more in the same statement: `also()` gives (select list, joins
-    # after `u`, the core_user alias, order); each token then carries its rows of those
-    # columns as `.also_rows` (families.api reads the caller's fact rows this way).
-    def also(self) -> tuple[str, str, str] | None:
-        return None
+    def __init__(self, also: tuple[str, str, str] | None = None) -> None:
+        """`also`: more to read in the same statement, as (select list, joins after `u`, the
+        core_user alias, order); each token then carries its rows of those columns as
+        `.also_rows` (families.api.auth reads the caller's fact rows this way). The same
+        class either way, so the OpenAPI schema names one Bearer scheme."""
+        super().__init__()
+        self.also = also
 
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         # Tokens are hex: anything else (bytes that are not UTF-8, a NUL that PostgreSQL
@@ -55,7 +57,7 @@ class BearerTokenAuthentication(TokenAuthentication):
         if not token.isascii() or not token.isalnum():
             raise AuthenticationFailed(_("Invalid token."))
         text = token.decode()
-        for auth_token in tokens_with_user(text[: CONSTANTS.TOKEN_KEY_LENGTH], also=self.also()):
+        for auth_token in tokens_with_user(text[: CONSTANTS.TOKEN_KEY_LENGTH], also=self.also):
             if self._cleanup_token(auth_token):
                 continue
             if compare_digest(hash_token(text), auth_token.digest):
@@ -113,7 +115,6 @@ def tokens_with_user(
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "core.auth.BearerTokenAuthentication"
-    match_subclasses = True  # families.api's, which also reads the caller's fact rows
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -24,9 +24,7 @@ def _caller_facts() -> tuple[str, str, str]:
     )
 
 
-class FamilyBearerAuthentication(BearerTokenAuthentication):
-    """`request.auth.also_rows` holds the caller's fact rows (families.selectors
+def family_bearer_authentication() -> BearerTokenAuthentication:
+    """`request.auth.also_rows` then holds the caller's fact rows (families.selectors
     .family_facts_of turns them into the family's FactRows)."""
-
-    def also(self) -> tuple[str, str, str]:
-        return _caller_facts()
+    return BearerTokenAuthentication(also=_caller_facts())

@@ -16,7 +16,7 @@ from core.models import User
 from participants.selectors import participant_status_history
 
 from ..selectors import family_facts_for_user, family_facts_of, family_view_for_user
-from .auth import FamilyBearerAuthentication
+from .auth import family_bearer_authentication
 from .serializers import FamilySerializer, MemberDetailSerializer
 
 
@@ -36,8 +36,10 @@ ERRORS = {
 class MyFamilyView(APIView):
     """The caller's family card and every current member with status, reason and remedy."""
 
-    authentication_classes = [FamilyBearerAuthentication]
     permission_classes = [IsParticipant]
+
+    def get_authenticators(self) -> list:
+        return [family_bearer_authentication()]
 
     @extend_schema(responses={200: FamilySerializer, **ERRORS}, tags=["family"])
     def get(self, request: Request) -> Response:
