@@ -38,14 +38,14 @@ class BearerTokenAuthentication(TokenAuthentication):
     """`Authorization: Bearer <token>`; the prefix comes from REST_KNOX settings.
 
     knox's own checks (the digest compared in constant time, an expired token refused and
-    deleted, an inactive user refused), with the token and its user read in one prepared
-    SQL statement: knox's ORM query with select_related cost 0.47 ms of Python per API
+    deleted, an inactive user refused), with the token and its user read in one plain SQL
+    statement (core.sql): knox's ORM query with select_related cost 0.47 ms of Python per API
     call against 0.09 ms for the same row read raw, the largest single cost of a kept
     family read (issue 14; bench/ and docs/scaling.md)."""
 
     def __init__(self, also: tuple[str, str, str] | None = None) -> None:
-        """`also`: more to read in the same statement, as (select list, joins after `u`, the
-        core_user alias, order); each token then carries its rows of those columns as
+        """`also`: more to read in the same statement, as (select list, joins after `u`, which
+        is core_user, order); each token then carries its rows of those columns as
         `.also_rows` (families.api.auth reads the caller's fact rows this way). The same
         class either way, so the OpenAPI schema names one Bearer scheme."""
         super().__init__()

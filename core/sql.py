@@ -2,11 +2,11 @@
 ORM would have returned.
 
 Django's ORM spends 0.5 to 1 ms of Python building one query, more than PostgreSQL takes to
-answer these; bench/ measures it. So the token lookup, the fact rows, the sync panel and the
-bell count are written as SQL. Table and column names come from the models, values are
-parameters. `fetch_converted` applies the same conversions the ORM applies to a model field's
-column (SQLite hands back dates as text, PostgreSQL as datetimes already), so callers get
-the same Python values either way.
+answer these; bench/ measures it. So the token lookup, the session, the fact rows, the sync
+panel and the bell count are written as SQL. Table and column names come from the models,
+values are parameters. `fetch_converted` applies the same conversions the ORM applies to a
+model field's column (SQLite hands back dates as text, PostgreSQL as datetimes already), so
+callers get the same Python values either way.
 """
 
 from __future__ import annotations
