@@ -98,13 +98,14 @@ def tokens_with_user(
     alias = router.db_for_read(AuthToken)
     rows = fetch_converted(alias, _token_user_sql(also), [token_key], [*token_fields, *user_fields])
     tokens: dict[str, AuthToken] = {}
-    split, user_end = len(token_fields), len(token_fields) + len(user_fields)
-    digest = [f.attname for f in token_fields].index("digest")
+    token_names, user_names = [f.attname for f in token_fields], [f.attname for f in user_fields]
+    split, user_end = len(token_names), len(token_names) + len(user_names)
+    digest = token_names.index("digest")
     for row in rows:
         auth_token = tokens.get(row[digest])
         if auth_token is None:
-            auth_token = AuthToken.from_db(alias, [f.attname for f in token_fields], row[:split])
-            user = User.from_db(alias, [f.attname for f in user_fields], row[split:user_end])
+            auth_token = AuthToken.from_db(alias, token_names, row[:split])
+            user = User.from_db(alias, user_names, row[split:user_end])
             auth_token._state.fields_cache["user"] = user
             auth_token.also_rows = []  # type: ignore[attr-defined]
             tokens[row[digest]] = auth_token
