@@ -10,7 +10,9 @@ it: django-axes counts failures in the database. /healthz reports the cache as d
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -78,18 +80,70 @@ def _incr_missing(key: str, *args: Any, **kwargs: Any) -> int:
     raise ValueError(f"Key '{key}' not found")  # what Django's cache says for a miss
 
 
+class _KeptHere:
+    """The answers this process last used, by key, each until the time the shared cache keeps
+    it: a bounded LRU in front of Redis for `kept`. Only for keys that change whenever what the
+    value was computed from changes (fact tokens), so a value found here is as true as one
+    found in Redis; what it saves is a round trip and an unpickling per read, most of what a
+    kept family read cost beyond its SQL statement on two shared cores (issue 14, bench/).
+    Values are shared between requests: callers must not change them."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, value: Any, seconds: int, limit: int) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + seconds, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_kept_here = _KeptHere()
+
+
 def kept(key: str, compute: Callable[[], T | None], seconds: int) -> T | None:
     """The value kept under `key`, else `compute()` kept for `seconds` (None is not kept:
     it means "nothing to answer", a 404). For answers keyed by fact tokens (core/facts.py),
-    whose key changes whenever a fact they are computed from does."""
+    whose key changes whenever a fact they are computed from does. Looked up in this process
+    first (KEPT_HERE_ENTRIES answers at most; 0 turns that off), then in the shared cache."""
+    from django.conf import settings
     from django.core.cache import cache
 
+    limit = settings.KEPT_HERE_ENTRIES
+    value = _kept_here.get(key) if limit else None
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
         if value is not None:
             cache.set(key, value, seconds)
+    if value is not None and limit:
+        _kept_here.put(key, value, seconds, limit)
     return value
+
+
+def forget_kept_here() -> None:
+    """Empty this process's kept answers (with the shared cache: FailSoftRedisCache.clear;
+    tests that clear another backend call it too)."""
+    _kept_here.clear()
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -127,7 +181,11 @@ class FailSoftRedisCache(RedisCache):
     get_many = _fail_soft(_empty)(RedisCache.get_many)
     set_many = _fail_soft(_all_failed)(RedisCache.set_many)
     delete_many = _fail_soft(_none)(RedisCache.delete_many)
-    clear = _fail_soft(_false)(RedisCache.clear)
+    _clear = _fail_soft(_false)(RedisCache.clear)
+
+    def clear(self) -> bool:
+        forget_kept_here()  # what this process kept from the shared cache goes with it
+        return self._clear()
 
     def incr_with_expiry(self, keys: list[tuple[str, int]]) -> list[int]:
         """Count one hit on each (key, seconds) window in a single round trip (a pipeline of
