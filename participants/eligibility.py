@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.cache import FailSoftRedisCache
 from core.models import User
+from core.sql import execute
 
 from .models import EligibilityLookup
 
@@ -113,7 +114,7 @@ def eligibility_lookup_record(
     }
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(tuple(values)), list(values.values()))
+            execute(connection, cursor, _insert_sql(tuple(values)), list(values.values()))
         return
     with transaction.atomic():
         EligibilityLookup.objects.create(**values)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, F, Model, Q, QuerySet, Value, When
 
 from core.models import ReferenceEpoch, User
+from core.sql import execute
 
 from .contributions import FamilyCharges, RateBook, WageBook, family_charges, rate_book, wage_book
 from .models import EligibilityLookup, Participant, Segment, StatusChange
@@ -218,6 +219,6 @@ def fact_rows(*, by: str, value: int | str) -> FactRows | None:
     fact a family answer is computed from changes these rows, so a key made from them is never
     stale. None when no live participant matches."""
     with connection.cursor() as cursor:
-        cursor.execute(_fact_rows_sql(FACT_LOOKUPS[by]), [value])
+        execute(connection, cursor, _fact_rows_sql(FACT_LOOKUPS[by]), [value])
         rows = cursor.fetchall()
     return FactRows(rows) if rows else None

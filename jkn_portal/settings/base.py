@@ -132,6 +132,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The few plain-SQL statements on every request are prepared once per PostgreSQL session
+# (core.sql.execute). Turn off behind a pooler that shares server sessions between clients
+# (PgBouncer in transaction or statement mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # A PostgreSQL streaming replica (pg_basebackup -R) for the reads that tolerate a second of
 # lag: staff lists in the admin (core.replica). Writes and participants' reads stay on the
 # primary; so does a browser for REPLICA_PIN_SECONDS after it wrote.
