@@ -1,11 +1,12 @@
 """Log in with the JKN card number as well as the NIK (issue 9 point 3): a 13-digit login is
-turned into the account's username (its NIK) and checked by Django's ModelBackend."""
+turned into the account's username (its NIK) and checked by Django's ModelBackend (as
+core.auth.UserBackend, which reads a session's user in plain SQL)."""
 
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from core.auth import UserBackend
 from core.models import User
 from participants.models import Participant
 
@@ -20,7 +21,7 @@ def username_for_card(card_number: str) -> str | None:
     )
 
 
-class CardNumberBackend(ModelBackend):
+class CardNumberBackend(UserBackend):
     def authenticate(
         self,
         request: HttpRequest | None,

@@ -90,7 +90,7 @@ def prepare(logins: list[Login], family_file: Path) -> Prepared:
         for login in logins:
             session = SessionStore()
             session[SESSION_KEY] = str(login.user_id)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = "core.auth.UserBackend"
             session[HASH_SESSION_KEY] = users[login.user_id].get_session_auth_hash()
             session.create()
             prepared.session_keys.append(session.session_key or "")

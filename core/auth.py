@@ -13,6 +13,7 @@ from hmac import compare_digest
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -112,6 +113,33 @@ def tokens_with_user(
         if also is not None:
             auth_token.also_rows.append(tuple(row[user_end:]))  # type: ignore[attr-defined]
     return list(tokens.values())
+
+
+class UserBackend(ModelBackend):
+    """Django's ModelBackend (usernames and passwords, permissions), with the signed-in
+    user of a session read in one plain SQL statement (core.sql): the ORM query cost more
+    Python than the rest of a kept Info Peserta page (issue 14, bench/). Sessions signed in
+    through Django's own ModelBackend path sign in again once."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@lru_cache(maxsize=1)
+def _user_sql() -> str:
+    columns = ", ".join(f"u.{f.column}" for f in User._meta.concrete_fields)
+    return f"SELECT {columns} FROM {User._meta.db_table} u WHERE u.id = %s"  # noqa: S608
+
+
+def user_by_id(user_id: Any) -> User | None:
+    """The user with this primary key, as `User.objects.get(pk=...)` would load it, or None."""
+    fields = User._meta.concrete_fields
+    alias = router.db_for_read(User)
+    rows = fetch_converted(alias, _user_sql(), [user_id], fields)
+    if not rows:
+        return None
+    return User.from_db(alias, [f.attname for f in fields], rows[0])
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -28,7 +28,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "core.auth.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the session's user read in plain SQL (core.auth).
+    "core.auth.UserBackend",
     # Participants may log in with their 13-digit JKN card number as well as their NIK.
     "accounts.backends.CardNumberBackend",
 ]
