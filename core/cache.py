@@ -183,9 +183,9 @@ class FailSoftRedisCache(RedisCache):
     delete_many = _fail_soft(_none)(RedisCache.delete_many)
     _clear = _fail_soft(_false)(RedisCache.clear)
 
-    def clear(self) -> bool:
+    def clear(self) -> None:
         forget_kept_here()  # what this process kept from the shared cache goes with it
-        return self._clear()
+        self._clear()
 
     def incr_with_expiry(self, keys: list[tuple[str, int]]) -> list[int]:
         """Count one hit on each (key, seconds) window in a single round trip (a pipeline of

@@ -10,6 +10,7 @@ from django.db import router
 from django.db.models import Q, QuerySet
 
 from core.models import User
+from core.pages import PageState
 from core.sql import fetch_converted
 from families.models import FamilyCard, FamilyMembership
 from participants.models import Participant
@@ -84,37 +85,60 @@ class FamilySyncPanel:
     failed_attempt_at: datetime | None = None
 
 
-@lru_cache(maxsize=1)
-def _panel_sql() -> str:
+@lru_cache(maxsize=2)
+def _panel_columns(family_id: str = "%s") -> tuple[str, ...]:
+    """The panel's four values as SQL expressions over a family id (a parameter, or a column
+    of an enclosing statement): the latest comparison, the latest family run's state and
+    start, and whether an offer is open. Each expression's own parameters: _panel_params."""
     state, membership = ParticipantSyncState._meta.db_table, FamilyMembership._meta.db_table
     run, discrepancy = SyncRun._meta.db_table, Discrepancy._meta.db_table
     latest = (
-        f"FROM {run} r WHERE r.family_id = %s AND r.kind = %s "
+        f"FROM {run} r WHERE r.family_id = {family_id} AND r.kind = %s "
         f"ORDER BY r.started_at DESC, r.id DESC LIMIT 1"
     )
     return (
-        f"SELECT (SELECT MAX(s.last_checked_at) FROM {state} s "  # noqa: S608
+        f"(SELECT MAX(s.last_checked_at) FROM {state} s "  # noqa: S608
         f"JOIN {membership} m ON m.participant_id = s.participant_id "
-        f"WHERE m.family_id = %s AND m.valid_to IS NULL), "
-        f"(SELECT r.state {latest}), (SELECT r.started_at {latest}), "
-        f"EXISTS (SELECT 1 FROM {discrepancy} d WHERE d.family_id = %s "
-        f"AND d.participant_id IS NULL AND d.kind = %s AND d.status = %s)"
+        f"WHERE m.family_id = {family_id} AND m.valid_to IS NULL)",
+        f"(SELECT r.state {latest})",
+        f"(SELECT r.started_at {latest})",
+        f"EXISTS (SELECT 1 FROM {discrepancy} d WHERE d.family_id = {family_id} "  # noqa: S608
+        f"AND d.participant_id IS NULL AND d.kind = %s AND d.status = %s)",
     )
+
+
+def _panel_params() -> tuple[list[object], ...]:
+    kind, offer, open_ = (
+        SyncRun.Kind.FAMILY.value,
+        Kind.NEW_KK_MEMBER.value,
+        Discrepancy.Status.OPEN.value,
+    )
+    return [], [kind], [kind], [offer, open_]
+
+
+@lru_cache(maxsize=1)
+def _panel_sql() -> str:
+    return "SELECT " + ", ".join(_panel_columns())  # noqa: S608
+
+
+def sync_panel_page_state() -> PageState:
+    """What the panel shows, as a page state (core.pages) of the page's family `f`: a new
+    comparison, run or offer changes it. The offers' own details are written by the run
+    that finds them, so a new run's start covers them."""
+    params = tuple(p for group in _panel_params() for p in group)
+    return PageState("dukcapil_sync.panel", _panel_columns("f.id"), params)
 
 
 def family_sync_panel(*, family: FamilyCard) -> FamilySyncPanel:
     """What Info Peserta shows about the sync: one plain SQL query whatever the family's size
     (the three ORM queries it replaced cost 2 ms of Python per page, core/sql.py); the
     offers themselves are read only when there are any, which is rare."""
-    kind, offer, open_ = (
-        SyncRun.Kind.FAMILY.value,
-        Kind.NEW_KK_MEMBER.value,
-        Discrepancy.Status.OPEN.value,
-    )
+    ids = ([family.pk],) * 4
+    params = [p for own, group in zip(ids, _panel_params(), strict=True) for p in own + group]
     [[last, run_state, run_started, has_offers]] = fetch_converted(
         router.db_for_read(ParticipantSyncState),
         _panel_sql(),
-        [family.pk, family.pk, kind, family.pk, kind, family.pk, offer, open_],
+        params,
         [
             ParticipantSyncState._meta.get_field("last_checked_at"),
             None,

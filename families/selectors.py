@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from core.models import User
 from participants.contributions import EMPLOYER, FAMILY, FamilyCharges
 from participants.models import Participant
-from participants.selectors import FactRows, fact_rows, family_statuses
+from participants.selectors import (
+    FactRows,
+    fact_rows,
+    fact_rows_with_page_state,
+    family_statuses,
+)
 from participants.status import PaymentUnit, StatusResult
 
 from .models import FamilyCard, FamilyMembership
@@ -136,6 +141,16 @@ def family_facts_for_user(*, user: User) -> FactRows | None:
         return None
     facts = fact_rows(by="user_id", value=user.pk)
     return family_facts_of(facts.rows if facts else [])
+
+
+def family_page_facts_for_user(*, user: User) -> tuple[FactRows, tuple] | None:
+    """family_facts_for_user and, in the same statement, the page states of core.pages
+    (what every participant page shows beyond the family): None without a family."""
+    if not user.is_authenticated or user.role != User.Role.PARTICIPANT:
+        return None
+    found = fact_rows_with_page_state(user_id=user.pk)
+    facts = family_facts_of(found[0].rows) if found else None
+    return (facts, found[1]) if facts and found else None
 
 
 def family_facts_of(rows: list[tuple]) -> FactRows | None:

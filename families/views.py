@@ -9,24 +9,28 @@ from django.utils import timezone, translation
 
 from core.auth import signed_in_user
 from core.cache import kept
+from core.pages import kept_page
 from participants.selectors import participant_status_history
 
 from .models import FamilyCard
-from .selectors import family_facts_for_user, family_view_for_user
+from .selectors import family_page_facts_for_user, family_view_for_user
 
 
 @login_required
 def family(request: HttpRequest) -> HttpResponse:
     user, on = signed_in_user(request), timezone.localdate()
-    # The family's summary and members are rendered once and kept under the fact tokens of
-    # the family (families.selectors.family_facts_for_user): a payment, a sync result or a
-    # correction gives the next request a new key. The sync panel is read each time.
-    facts = family_facts_for_user(user=user)
-    if facts is None:
+    # The whole page is kept under the family's fact tokens and the page states (core.pages),
+    # read in one statement; its summary and members are kept under the fact tokens alone,
+    # so a new notification renders the layout again but not the family. A payment, a sync
+    # result or a correction gives the next request new keys.
+    found = family_page_facts_for_user(user=user)
+    if found is None:
         raise Http404
-    key = facts.key("family-page", translation.get_language(), on.isoformat())
+    facts, states = found
+    language = translation.get_language()
+    seconds = settings.FAMILY_READ_CACHE_SECONDS
 
-    def compute() -> dict[str, str] | None:
+    def compute_parts() -> dict[str, str] | None:
         view = family_view_for_user(user=user, on=on)
         if view is None:
             return None
@@ -35,12 +39,16 @@ def family(request: HttpRequest) -> HttpResponse:
             for name in ("summary", "members")
         }
 
-    parts = kept(key, compute, settings.FAMILY_READ_CACHE_SECONDS)
-    if parts is None:
-        raise Http404
-    # The panel filters by the family's id only: no need to read the card again.
-    family_card = FamilyCard(pk=facts.family_id)
-    return render(request, "families/family.html", {"parts": parts, "family": family_card})
+    def render_page() -> str:
+        parts = kept(facts.key("family-page", language, on.isoformat()), compute_parts, seconds)
+        if parts is None:
+            raise Http404
+        # The panel filters by the family's id only: no need to read the card again.
+        context = {"parts": parts, "family": FamilyCard(pk=facts.family_id)}
+        return render_to_string("families/family.html", context, request=request)
+
+    page_key = facts.key("family-page-whole", language, on.isoformat(), states)
+    return kept_page(request, key=page_key, render=render_page, seconds=seconds)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.db import router
 from django.db.models import QuerySet
 
 from core.models import User
+from core.pages import PageState
 from core.sql import fetch_converted
 from participants.models import Participant
 
@@ -18,14 +19,19 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient__user=user, recipient__retired_at__isnull=True)
 
 
-@lru_cache(maxsize=1)
-def _unread_count_sql() -> str:
+@lru_cache(maxsize=2)
+def _unread_count_sql(user_id: str = "%s") -> str:
     notification, participant = Notification._meta.db_table, Participant._meta.db_table
     return (
         f"SELECT COUNT(*) FROM {notification} n "  # noqa: S608
         f"JOIN {participant} p ON p.id = n.recipient_id "
-        f"WHERE p.user_id = %s AND p.retired_at IS NULL AND n.read_at IS NULL"
+        f"WHERE p.user_id = {user_id} AND p.retired_at IS NULL AND n.read_at IS NULL"
     )
+
+
+def unread_count_page_state() -> PageState:
+    """The bell's count as a page state (core.pages), for the caller of the page (`p1`)."""
+    return PageState("notifications.unread", (f"({_unread_count_sql('p1.user_id')})",))
 
 
 def unread_count(*, user: User) -> int:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, F, Model, Q, QuerySet, Value, When
 
 from core.models import ReferenceEpoch, User
+from core.pages import page_states
 from core.sql import execute
 
 from .contributions import FamilyCharges, RateBook, WageBook, family_charges, rate_book, wage_book
@@ -183,10 +184,10 @@ def fact_rows_sql_parts() -> tuple[str, str]:
 
 
 @cache
-def _fact_rows_sql(column: str) -> str:
+def _fact_rows_sql(column: str, more_columns: str = "") -> str:
     columns, joins = fact_rows_sql_parts()
     return (
-        f"SELECT {columns} FROM {Participant._meta.db_table} p1 {joins} "  # noqa: S608
+        f"SELECT {columns}{more_columns} FROM {Participant._meta.db_table} p1 {joins} "  # noqa: S608
         f"WHERE {column} = %s AND p1.retired_at IS NULL ORDER BY p1.id, m2.id"
     )
 
@@ -222,3 +223,20 @@ def fact_rows(*, by: str, value: int | str) -> FactRows | None:
         execute(connection, cursor, _fact_rows_sql(FACT_LOOKUPS[by]), [value])
         rows = cursor.fetchall()
     return FactRows(rows) if rows else None
+
+
+def fact_rows_with_page_state(*, user_id: int) -> tuple[FactRows, tuple] | None:
+    """fact_rows of the user's live participant and, in the same statement, the values of
+    the page states the apps above registered (core.pages: what every participant page
+    shows beyond the family's facts). None when no live participant matches."""
+    states = page_states()
+    more = "".join(f", {column}" for state in states for column in state.columns)
+    params = [param for state in states for param in state.params]
+    sql = _fact_rows_sql(FACT_LOOKUPS["user_id"], more)
+    with connection.cursor() as cursor:
+        execute(connection, cursor, sql, [*params, user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    width = len(rows[0]) - sum(len(state.columns) for state in states)
+    return FactRows([row[:width] for row in rows]), tuple(rows[0][width:])
