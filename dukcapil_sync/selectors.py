@@ -89,7 +89,8 @@ class FamilySyncPanel:
 def _panel_columns(family_id: str = "%s") -> tuple[str, ...]:
     """The panel's four values as SQL expressions over a family id (a parameter, or a column
     of an enclosing statement): the latest comparison, the latest family run's state and
-    start, and whether an offer is open. Each expression's own parameters: _panel_params."""
+    start, and the sum of the open offers' ids (0: none; a page state changes when one of
+    several is closed). Each expression's own parameters: _panel_params."""
     state, membership = ParticipantSyncState._meta.db_table, FamilyMembership._meta.db_table
     run, discrepancy = SyncRun._meta.db_table, Discrepancy._meta.db_table
     latest = (
@@ -102,8 +103,9 @@ def _panel_columns(family_id: str = "%s") -> tuple[str, ...]:
         f"WHERE m.family_id = {family_id} AND m.valid_to IS NULL)",
         f"(SELECT r.state {latest})",
         f"(SELECT r.started_at {latest})",
-        f"EXISTS (SELECT 1 FROM {discrepancy} d WHERE d.family_id = {family_id} "  # noqa: S608
-        f"AND d.participant_id IS NULL AND d.kind = %s AND d.status = %s)",
+        f"(SELECT COALESCE(SUM(d.id), 0) FROM {discrepancy} d "  # noqa: S608
+        f"WHERE d.family_id = {family_id} AND d.participant_id IS NULL "
+        f"AND d.kind = %s AND d.status = %s)",
     )
 
 
@@ -122,9 +124,7 @@ def _panel_sql() -> str:
 
 
 def sync_panel_page_state() -> PageState:
-    """What the panel shows, as a page state (core.pages) of the page's family `f`: a new
-    comparison, run or offer changes it. The offers' own details are written by the run
-    that finds them, so a new run's start covers them."""
+    """What the panel shows, as a page state (core.pages) of the page's family `f`."""
     params = tuple(p for group in _panel_params() for p in group)
     return PageState("dukcapil_sync.panel", _panel_columns("f.id"), params)
 
@@ -135,7 +135,7 @@ def family_sync_panel(*, family: FamilyCard) -> FamilySyncPanel:
     offers themselves are read only when there are any, which is rare."""
     ids = ([family.pk],) * 4
     params = [p for own, group in zip(ids, _panel_params(), strict=True) for p in own + group]
-    [[last, run_state, run_started, has_offers]] = fetch_converted(
+    [[last, run_state, run_started, open_offer_ids]] = fetch_converted(
         router.db_for_read(ParticipantSyncState),
         _panel_sql(),
         params,
@@ -149,7 +149,7 @@ def family_sync_panel(*, family: FamilyCard) -> FamilySyncPanel:
     failed_at = None
     if run_state == SyncRun.State.FAILED and (last is None or run_started > last):
         failed_at = run_started
-    offers = list(new_member_offers(family=family)) if has_offers else []
+    offers = list(new_member_offers(family=family)) if open_offer_ids else []
     return FamilySyncPanel(
         family=family, offers=offers, last_checked_at=last, failed_attempt_at=failed_at
     )

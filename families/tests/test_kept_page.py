@@ -11,8 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.factories import StaffUserFactory
 from core.models import JobRun
-from dukcapil_sync.models import SyncRun
+from dukcapil_sync.models import Discrepancy, Kind, ParticipantSyncState, SyncRun
+from dukcapil_sync.services.decisions import discrepancy_keep
 from notifications.models import Notification
 from notifications.services import notifications_mark_read
 from participants.factories import months_ago
@@ -105,6 +107,36 @@ def test_a_failed_sync_shows_on_the_next_page(family):
         family=family_card,
     )
     assert 'data-testid="sync-failed"' in page(client)
+
+
+def test_a_comparison_with_dukcapil_shows_on_the_next_page(family):
+    family_card, head, client = family
+    assert 'data-testid="sync-last-checked">Belum pernah' in page(client)
+    ParticipantSyncState.objects.create(participant=head, last_checked_at=timezone.now())
+    assert 'data-testid="sync-last-checked">Terakhir dibandingkan' in page(client)
+
+
+def test_an_offer_closed_among_several_is_gone_from_the_next_page(family):
+    family_card, _head, client = family
+    now = timezone.now()
+
+    def offer(name: str) -> Discrepancy:
+        return Discrepancy.objects.create(
+            kind=Kind.NEW_KK_MEMBER,
+            family=family_card,
+            branch=family_card.branch,
+            key=name,
+            detail={"name": name, "birth_date": "2026-11-01"},
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+
+    first, _second = offer("BAYI SATU"), offer("BAYI DUA")
+    assert "BAYI SATU" in page(client) and "BAYI DUA" in page(client)
+    staff = StaffUserFactory(branch=family_card.branch)
+    discrepancy_keep(discrepancy=first, actor=staff, reason="Bukan anggota keluarga ini")
+    html = page(client)
+    assert "BAYI SATU" not in html and "BAYI DUA" in html
 
 
 def test_the_language_chosen_shows_on_the_next_page(family):
