@@ -8,6 +8,7 @@ Failures are counted per account and per address independently (issue 7 point 7)
   network shares one address; never reset by a success, which proves nothing about the
   other accounts tried from there."""
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from hmac import compare_digest
 from typing import Any
@@ -44,13 +45,26 @@ class BearerTokenAuthentication(TokenAuthentication):
     call against 0.09 ms for the same row read raw, the largest single cost of a kept
     family read (issue 14; bench/ and docs/scaling.md)."""
 
-    def __init__(self, also: tuple[str, str, str] | None = None) -> None:
+    def __init__(
+        self,
+        also: tuple[str, str, str] | None = None,
+        also_for: Callable[[Request], tuple[tuple[str, str, str], list[Any]] | None] | None = None,
+    ) -> None:
         """`also`: more to read in the same statement, as (select list, joins after `u`, which
         is core_user, order); each token then carries its rows of those columns as
-        `.also_rows` (families.api.auth reads the caller's fact rows this way). The same
-        class either way, so the OpenAPI schema names one Bearer scheme."""
+        `.also_rows` (families.api.auth reads the caller's fact rows this way). `also_for`
+        chooses it per request instead, with the values of the joins' %s parameters, or None
+        for nothing more (participants.api.auth: the participant a facility asks about). The
+        same class either way, so the OpenAPI schema names one Bearer scheme."""
         super().__init__()
-        self.also = also
+        self.also, self.also_for = also, also_for
+        self._also_values: list[Any] = []
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        if self.also_for is not None:
+            chosen = self.also_for(request)
+            self.also, self._also_values = chosen if chosen else (None, [])
+        return super().authenticate(request)
 
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         # Tokens are hex: anything else (bytes that are not UTF-8, a NUL that PostgreSQL
@@ -58,7 +72,8 @@ class BearerTokenAuthentication(TokenAuthentication):
         if not token.isascii() or not token.isalnum():
             raise AuthenticationFailed(_("Invalid token."))
         text = token.decode()
-        for auth_token in tokens_with_user(text[: CONSTANTS.TOKEN_KEY_LENGTH], also=self.also):
+        key = text[: CONSTANTS.TOKEN_KEY_LENGTH]
+        for auth_token in tokens_with_user(key, also=self.also, also_values=self._also_values):
             if self._cleanup_token(auth_token):
                 continue
             if compare_digest(hash_token(text), auth_token.digest):
@@ -89,15 +104,18 @@ def _token_user_sql(also: tuple[str, str, str] | None) -> str:
 
 
 def tokens_with_user(
-    token_key: str, *, also: tuple[str, str, str] | None = None
+    token_key: str, *, also: tuple[str, str, str] | None = None, also_values: Sequence[Any] = ()
 ) -> list[AuthToken]:
     """The tokens with this key, each with its user loaded (`token.user` makes no query),
     read where knox would read them (the primary: core.replica.PRIMARY_ONLY). With `also`
     (BearerTokenAuthentication.also), each token carries its rows of the extra columns as
-    `.also_rows`, tuples as the driver returns them."""
+    `.also_rows`, tuples as the driver returns them; `also_values` are the values of its %s
+    parameters."""
     token_fields, user_fields = AuthToken._meta.concrete_fields, User._meta.concrete_fields
     alias = router.db_for_read(AuthToken)
-    rows = fetch_converted(alias, _token_user_sql(also), [token_key], [*token_fields, *user_fields])
+    rows = fetch_converted(
+        alias, _token_user_sql(also), [*also_values, token_key], [*token_fields, *user_fields]
+    )
     tokens: dict[str, AuthToken] = {}
     token_names, user_names = [f.attname for f in token_fields], [f.attname for f in user_fields]
     split, user_end = len(token_names), len(token_names) + len(user_names)

@@ -274,3 +274,36 @@ def test_an_eligibility_lookup_after_a_payment_shows_the_new_status(family, faci
         note="test",
     )
     assert facility_client.get(url).json()["eligible"] is True
+
+
+def test_a_repeated_eligibility_lookup_reads_token_and_facts_in_one_statement(
+    family, facility_client
+):
+    """The facility's token and the asked participant's fact rows come in one statement
+    (participants.api.auth); the only other is the lookup's log row. By NIK and by card the
+    same, and a number nobody has is found by nobody in that statement too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _family, head, _child, _client = family
+    for query in (f"card_number={head.card_number}", f"nik={head.nik}"):
+        url = f"/api/v1/eligibility/?{query}"
+        assert facility_client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            response = facility_client.get(url)
+        assert response.json()["card_number"] == head.card_number
+        assert len(_statements(queries)) == 2
+    with CaptureQueriesContext(connection) as queries:
+        response = facility_client.get("/api/v1/eligibility/?card_number=0009999999999")
+    assert response.status_code == 404
+    assert len(_statements(queries)) == 2
+
+
+def _statements(queries) -> list[str]:
+    """What a request sent, without the savepoints the test's own transaction adds around
+    the log row's INSERT (outside a test it is one autocommitted statement)."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]

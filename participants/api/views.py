@@ -25,7 +25,8 @@ from core.validators import validate_service_date
 
 from ..eligibility import eligibility_lookup_record, eligibility_rate_limit_hit
 from ..models import EligibilityLookup
-from ..selectors import fact_rows, participant_for_eligibility, participant_status
+from ..selectors import FactRows, fact_rows, participant_for_eligibility, participant_status
+from .auth import asked_by_authentication, eligibility_bearer_authentication
 from .serializers import StatusSerializer
 
 
@@ -80,6 +81,9 @@ class EligibilityView(APIView):
 
     permission_classes = [IsFacility]
 
+    def get_authenticators(self) -> list:
+        return [eligibility_bearer_authentication()]
+
     @extend_schema(
         parameters=[
             OpenApiParameter("card_number", str, description="13-digit JKN card number"),
@@ -109,8 +113,14 @@ class EligibilityView(APIView):
         nik, card_number = params.get("nik"), params.get("card_number")
         on = params.get("date") or timezone.localdate()
         # Cached under the fact tokens of the participant's family (participants.selectors):
-        # any payment, sync result or correction gives the next lookup a new key.
-        facts = fact_rows(by="nik" if nik else "card_number", value=nik or card_number)
+        # any payment, sync result or correction gives the next lookup a new key. Read with
+        # the token, in the same statement, when it asked about this very number (.auth).
+        by, number = ("nik", nik) if nik else ("card_number", card_number)
+        rows = getattr(request.auth, "also_rows", None)
+        if rows is not None and asked_by_authentication(request) == (by, number):
+            facts = FactRows(rows) if rows and rows[0][0] is not None else None
+        else:
+            facts = fact_rows(by=by, value=number)
         answer = None
         if facts is not None:
             key = facts.key("eligibility", translation.get_language(), on.isoformat())
