@@ -121,12 +121,14 @@ _kept_here = _KeptHere()
 def kept(key: str, compute: Callable[[], T | None], seconds: int) -> T | None:
     """The value kept under `key`, else `compute()` kept for `seconds` (None is not kept:
     it means "nothing to answer", a 404). For answers keyed by fact tokens (core/facts.py),
-    whose key changes whenever a fact they are computed from does. Looked up in this process
-    first (KEPT_HERE_ENTRIES answers at most; 0 turns that off), then in the shared cache."""
+    whose key changes whenever a fact they are computed from does. With Redis, looked up in
+    this process first (KEPT_HERE_ENTRIES answers at most; 0 turns that off)."""
     from django.conf import settings
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    limit = settings.KEPT_HERE_ENTRIES
+    cache = caches["default"]
+    # Only in front of a shared cache: the embedded default's is this process's memory already.
+    limit = settings.KEPT_HERE_ENTRIES if isinstance(cache, FailSoftRedisCache) else 0
     value = _kept_here.get(key) if limit else None
     if value is not None:
         return value

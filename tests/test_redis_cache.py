@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from core.cache import kept
 from core.factories import FacilityUserFactory
 from participants.models import Participant
 
@@ -64,3 +65,68 @@ def test_cached_family_answers_come_back_whole_from_redis(redis_cache):
     assert "NAMA DARI REDIS" in page.get("/info-peserta/").content.decode()
     names = [m["name"] for m in api.get("/api/v1/me/family/").json()["members"]]
     assert "NAMA DARI REDIS" in names
+
+
+# --- core.cache.kept: what a process keeps in front of Redis --------------------------------
+# Bounded, expiring with the shared copy's lifetime, gone when the shared cache is cleared; a
+# key that changed is computed afresh (which keeps them true: the key holds the fact tokens).
+
+
+@pytest.fixture
+def kept_here(redis_cache, settings):
+    from core.cache import forget_kept_here
+
+    settings.KEPT_HERE_ENTRIES = 2
+    forget_kept_here()
+    yield
+    forget_kept_here()
+
+
+def counting(value: str):
+    calls: list[str] = []
+
+    def compute() -> str:
+        calls.append(value)
+        return value
+
+    return compute, calls
+
+
+def test_an_answer_is_computed_once_and_a_new_key_computes_again(kept_here):
+    compute, calls = counting("A")
+    assert kept("facts:1", compute, 60) == "A"
+    assert kept("facts:1", compute, 60) == "A"
+    assert calls == ["A"]
+    new_compute, new_calls = counting("B")
+    assert kept("facts:2", new_compute, 60) == "B"  # a fact changed: another key
+    assert new_calls == ["B"]
+
+
+def test_the_process_keeps_at_most_its_limit_and_the_shared_cache_still_answers(kept_here):
+    for n in range(3):
+        kept(f"facts:{n}", counting(str(n))[0], 60)
+    cache.delete("facts:0")  # only this process's copy could answer now, and it was evicted
+    compute, calls = counting("0 again")
+    assert kept("facts:0", compute, 60) == "0 again"
+    assert calls == ["0 again"]
+
+
+def test_a_kept_answer_expires_with_the_shared_copy(kept_here, monkeypatch):
+    import core.cache
+
+    now = [1000.0]
+    monkeypatch.setattr(core.cache.time, "monotonic", lambda: now[0])
+    kept("facts:1", counting("old")[0], 60)
+    cache.delete("facts:1")
+    now[0] += 61
+    compute, calls = counting("new")
+    assert kept("facts:1", compute, 60) == "new"
+    assert calls == ["new"]
+
+
+def test_clearing_the_shared_cache_empties_the_process_copies_too(kept_here):
+    kept("facts:1", counting("A")[0], 60)
+    cache.clear()
+    compute, calls = counting("B")
+    assert kept("facts:1", compute, 60) == "B"
+    assert calls == ["B"]

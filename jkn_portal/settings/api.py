@@ -24,8 +24,9 @@ CACHES = {
 # How long a family's computed answer is kept (its key changes with any fact it depends on).
 FAMILY_READ_CACHE_SECONDS = env_int("FAMILY_READ_CACHE_SECONDS", 600, minimum=0)
 # How many of those answers each process also keeps in its own memory, in front of the shared
-# cache (core.cache.kept): a few KB each; 0 turns it off.
-KEPT_HERE_ENTRIES = env_int("KEPT_HERE_ENTRIES", 5000, minimum=0)
+# cache (core.cache.kept): up to about 10 KB each (a page 8 KB), so 20 MB at most; 0 turns
+# it off.
+KEPT_HERE_ENTRIES = env_int("KEPT_HERE_ENTRIES", 2000, minimum=0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
