@@ -9,12 +9,13 @@ it shows:
 - the *page states*: what the apps above `families` show on every page beyond those facts
   (the bell's unread count, the Dukcapil sync panel), each registered here as SQL
   expressions read in that same statement (participants.selectors.fact_rows_with_page_state);
-- the session's contents (the signed-in user, the PIN prompt), the language, the path with
-  its query, the date.
+- the session's contents (the signed-in user, the PIN prompt), the language, the path, the
+  date.
 
-A page with messages to show is rendered for that request only, and so is a page whose caller
-has no family. The CSRF token, masked anew for every request, is taken out of the kept copy
-and put back for each request: a kept page never carries another request's token.
+A page with messages to show is rendered for that request only, and so is a request with a
+query string (anyone could otherwise fill the cache with copies of their own page). The CSRF
+token, masked anew for every request, is taken out of the kept copy and put back for each
+request: a kept page never carries another request's token.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def kept_page(
     """`render()`'s page. With a `key` (the facts and page states, from the caller) and no
     messages waiting, the page is kept for `seconds` and served again to the same session
     with a fresh CSRF token; with `key` None it is rendered for this request only."""
-    if key is None or list(messages.get_messages(request)):
+    # A query string is the caller's to vary at will: each would be another kept copy.
+    if key is None or request.GET or list(messages.get_messages(request)):
         return HttpResponse(render())
     user = getattr(request, "user", None)
     text = repr(
@@ -86,7 +88,7 @@ def kept_page(
             getattr(user, "role", None),
             _session_items(request),
             translation.get_language(),
-            request.get_full_path(),
+            request.path,
         )
     )
     page_key = "page:" + hashlib.sha256(text.encode()).hexdigest()

@@ -88,7 +88,8 @@ def execute(connection: BaseDatabaseWrapper, cursor: Any, sql: str, params: Sequ
     connection, not per request, so query counts (tests, bench/) stay those of a request.
     A prepared statement outlives a rolled-back transaction, and each new connection (one
     per process and alias, or after CONN_MAX_AGE) prepares again: what was prepared is
-    remembered with the driver's connection object itself."""
+    remembered on Django's connection together with the driver connection it was prepared
+    on, and forgotten when that is another."""
     if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         cursor.execute(sql, params)
         return

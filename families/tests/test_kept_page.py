@@ -146,6 +146,14 @@ def test_the_language_chosen_shows_on_the_next_page(family):
     assert "<h1>Participant info</h1>" in page(client)
 
 
+def test_a_query_string_is_answered_but_never_kept(family):
+    _family, _head, client = family
+    for _ in range(2):
+        response = client.get(f"{PAGE}?n=1")
+        assert response.status_code == 200
+        assert response.templates  # rendered for that request: no copy kept to serve again
+
+
 def test_each_participant_is_kept_apart():
     (family_a, head_a), (family_b, head_b) = make_family(1), make_family(1)
     client_a, client_b = signed_in(head_a.user), signed_in(head_b.user)
