@@ -135,6 +135,18 @@ def _no_credential_kept_from_another_test() -> None:
     credentials_forget_all()
 
 
+@pytest.fixture(autouse=True)
+def _no_counter_kept_from_another_test() -> None:
+    # The embedded default's cache lives in this process across tests. Rate-limit counters
+    # are kept under account ids, and on SQLite ids start again in each test: an earlier
+    # test's counter would count against a new account. (Redis tests clear their own.)
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD

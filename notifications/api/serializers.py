@@ -2,6 +2,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api import MAX_ID
+
 from ..models import Notification
 from ..texts import notification_text
 
@@ -27,7 +29,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=500,
         help_text="Leave out to mark every notification read.",

@@ -214,6 +214,17 @@ def test_api_lists_marks_read_and_sets_preferences(family):
     assert ok.json() == {"email": False, "sms": True}
 
 
+def test_an_id_beyond_any_key_is_a_field_error_and_marks_nothing(family):
+    family, head = family
+    _hold(_member(family, 1))
+    notifications_collect()
+    response = bearer(head.user).post(
+        "/api/v1/me/notifications/read/", {"ids": [2**63, 1]}, format="json"
+    )
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["ids.0"])
+    assert Notification.objects.get().read_at is None
+
+
 def test_one_cannot_mark_another_persons_notifications(family):
     family, head = family
     _hold(_member(family, 1))

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api import MAX_ID
 from core.formatting import mask_number, rupiah
 from core.models import Region
 
@@ -32,7 +33,7 @@ class RegistrationMemberChoiceSerializer(serializers.Serializer):
     nik = serializers.RegexField(r"^[0-9]{16}$")
     phone = serializers.RegexField(r"^\+?[0-9]{8,15}$", required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    fktp_id = serializers.IntegerField(min_value=1)
+    fktp_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class RegistrationMembersSerializer(serializers.Serializer):
