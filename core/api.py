@@ -81,11 +81,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-# Shared OpenAPI description of the error body, so every endpoint documents its errors.
 # The largest primary key (BigAutoField): an id beyond it names nothing, and SQLite cannot even
 # compare it (OverflowError, a 500), so id fields in the API refuse it with a field error.
 MAX_ID = 2**63 - 1
 
+# Shared OpenAPI description of the error body, so every endpoint documents its errors.
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {

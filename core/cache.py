@@ -143,8 +143,8 @@ def kept(key: str, compute: Callable[[], T | None], seconds: int) -> T | None:
 
 
 def forget_kept_here() -> None:
-    """Empty this process's kept answers (with the shared cache: FailSoftRedisCache.clear;
-    tests that clear another backend call it too)."""
+    """Empty this process's kept answers (FailSoftRedisCache.clear does, with the shared
+    cache)."""
     _kept_here.clear()
 
 

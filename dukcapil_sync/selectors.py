@@ -85,60 +85,54 @@ class FamilySyncPanel:
     failed_attempt_at: datetime | None = None
 
 
-@lru_cache(maxsize=2)
-def _panel_columns(family_id: str = "%s") -> tuple[str, ...]:
-    """The panel's four values as SQL expressions over a family id (a parameter, or a column
-    of an enclosing statement): the latest comparison, the latest family run's state and
-    start, and the sum of the open offers' ids (0: none; a page state changes when one of
-    several is closed). Each expression's own parameters: _panel_params."""
+@lru_cache(maxsize=1)
+def _panel_columns() -> tuple[str, ...]:
+    """The panel's four values as SQL expressions over a family `f`: the latest comparison,
+    the latest family run's state and start, and the sum of the open offers' ids (0: none;
+    a page state changes when one of several is closed). Their parameters: _panel_params."""
     state, membership = ParticipantSyncState._meta.db_table, FamilyMembership._meta.db_table
     run, discrepancy = SyncRun._meta.db_table, Discrepancy._meta.db_table
     latest = (
-        f"FROM {run} r WHERE r.family_id = {family_id} AND r.kind = %s "
+        f"FROM {run} r WHERE r.family_id = f.id AND r.kind = %s "
         f"ORDER BY r.started_at DESC, r.id DESC LIMIT 1"
     )
     return (
         f"(SELECT MAX(s.last_checked_at) FROM {state} s "  # noqa: S608
         f"JOIN {membership} m ON m.participant_id = s.participant_id "
-        f"WHERE m.family_id = {family_id} AND m.valid_to IS NULL)",
+        f"WHERE m.family_id = f.id AND m.valid_to IS NULL)",
         f"(SELECT r.state {latest})",
         f"(SELECT r.started_at {latest})",
         f"(SELECT COALESCE(SUM(d.id), 0) FROM {discrepancy} d "  # noqa: S608
-        f"WHERE d.family_id = {family_id} AND d.participant_id IS NULL "
+        f"WHERE d.family_id = f.id AND d.participant_id IS NULL "
         f"AND d.kind = %s AND d.status = %s)",
     )
 
 
-def _panel_params() -> tuple[list[object], ...]:
-    kind, offer, open_ = (
-        SyncRun.Kind.FAMILY.value,
-        Kind.NEW_KK_MEMBER.value,
-        Discrepancy.Status.OPEN.value,
-    )
-    return [], [kind], [kind], [offer, open_]
+def _panel_params() -> tuple[object, ...]:
+    kind = SyncRun.Kind.FAMILY.value
+    return kind, kind, Kind.NEW_KK_MEMBER.value, Discrepancy.Status.OPEN.value
 
 
 @lru_cache(maxsize=1)
 def _panel_sql() -> str:
-    return "SELECT " + ", ".join(_panel_columns())  # noqa: S608
+    # The same expressions as the page state, over one family given as a parameter.
+    columns = ", ".join(_panel_columns())
+    return f"SELECT {columns} FROM (SELECT CAST(%s AS BIGINT) AS id) f"  # noqa: S608
 
 
 def sync_panel_page_state() -> PageState:
     """What the panel shows, as a page state (core.pages) of the page's family `f`."""
-    params = tuple(p for group in _panel_params() for p in group)
-    return PageState("dukcapil_sync.panel", _panel_columns("f.id"), params)
+    return PageState("dukcapil_sync.panel", _panel_columns(), _panel_params())
 
 
 def family_sync_panel(*, family: FamilyCard) -> FamilySyncPanel:
     """What Info Peserta shows about the sync: one plain SQL query whatever the family's size
     (the three ORM queries it replaced cost 2 ms of Python per page, core/sql.py); the
     offers themselves are read only when there are any, which is rare."""
-    ids = ([family.pk],) * 4
-    params = [p for own, group in zip(ids, _panel_params(), strict=True) for p in own + group]
     [[last, run_state, run_started, open_offer_ids]] = fetch_converted(
         router.db_for_read(ParticipantSyncState),
         _panel_sql(),
-        params,
+        [*_panel_params(), family.pk],
         [
             ParticipantSyncState._meta.get_field("last_checked_at"),
             None,

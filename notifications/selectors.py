@@ -19,19 +19,26 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient__user=user, recipient__retired_at__isnull=True)
 
 
-@lru_cache(maxsize=2)
-def _unread_count_sql(user_id: str = "%s") -> str:
+@lru_cache(maxsize=1)
+def _unread_count_column() -> str:
+    """The bell's count as an SQL expression over the caller's participant row `p1`."""
     notification, participant = Notification._meta.db_table, Participant._meta.db_table
     return (
-        f"SELECT COUNT(*) FROM {notification} n "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {notification} n "  # noqa: S608
         f"JOIN {participant} p ON p.id = n.recipient_id "
-        f"WHERE p.user_id = {user_id} AND p.retired_at IS NULL AND n.read_at IS NULL"
+        f"WHERE p.user_id = p1.user_id AND p.retired_at IS NULL AND n.read_at IS NULL)"
     )
+
+
+@lru_cache(maxsize=1)
+def _unread_count_sql() -> str:
+    # The same expression as the page state, over one user given as a parameter.
+    return f"SELECT {_unread_count_column()} FROM (SELECT CAST(%s AS BIGINT) AS user_id) p1"  # noqa: S608
 
 
 def unread_count_page_state() -> PageState:
     """The bell's count as a page state (core.pages), for the caller of the page (`p1`)."""
-    return PageState("notifications.unread", (f"({_unread_count_sql('p1.user_id')})",))
+    return PageState("notifications.unread", (_unread_count_column(),))
 
 
 def unread_count(*, user: User) -> int:

@@ -156,8 +156,8 @@ FACT_LOOKUPS = {"user_id": "p1.user_id", "card_number": "p1.card_number", "nik":
 @cache
 def fact_rows_sql_parts() -> tuple[str, str]:
     """(select list, joins after the caller's participant row `p1`) of the fact query, for
-    a caller that reaches `p1` its own way (families.api joins it to the Bearer token, so
-    that one statement reads both). A row's columns are those of FactRows.rows."""
+    a statement that reaches `p1` its own way (fact_rows_joined: the Bearer token's, so that
+    one statement reads both). A row's columns are those of FactRows.rows."""
     # The family tables are reached through the `memberships` relation, as the ORM queries
     # here do, without importing `families`.
     membership_model = cast(type[Model], Participant._meta.get_field("memberships").related_model)
@@ -181,6 +181,21 @@ def fact_rows_sql_parts() -> tuple[str, str]:
         f"LEFT JOIN {participant} p2 ON p2.id = m2.participant_id"
     )
     return columns, joins
+
+
+@cache
+def fact_rows_joined(on: str) -> tuple[str, str, str]:
+    """(select list, joins, order) that read the fact rows inside another statement, which
+    reaches the live participant `p1` where `on` holds: the `also` of core.auth
+    .BearerTokenAuthentication (families.api.auth: the token's own user; participants.api.auth:
+    the number a facility asks about, a %s parameter)."""
+    columns, joins = fact_rows_sql_parts()
+    participant = Participant._meta.db_table
+    return (
+        columns,
+        f"LEFT JOIN {participant} p1 ON {on} AND p1.retired_at IS NULL {joins}",
+        "p1.id, m2.id",
+    )
 
 
 @cache

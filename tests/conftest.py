@@ -11,7 +11,6 @@ from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from core.cache import forget_kept_here
 from core.factories import FacilityUserFactory, UserFactory
 from families.factories import family_with_members
 from participants.factories import months_ago
@@ -47,10 +46,8 @@ def bearer(user) -> APIClient:
 def fresh_cache() -> Iterator[None]:
     """Rate limits and login counters live in the cache: each test starts and ends empty."""
     cache.clear()
-    forget_kept_here()
     yield
     cache.clear()
-    forget_kept_here()
 
 
 @pytest.fixture

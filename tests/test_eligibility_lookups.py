@@ -11,9 +11,7 @@ from core.factories import FacilityUserFactory
 from participants.models import EligibilityLookup
 from tests.conftest import bearer
 
-# The limit's counters are kept per account id in the cache: on SQLite, whose ids start
-# again after each test, a counter left by an earlier test would count against a new account.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+pytestmark = pytest.mark.django_db
 
 
 def test_each_lookup_is_logged_found_or_not(family_a):

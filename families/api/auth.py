@@ -6,25 +6,11 @@ two shared cores the round trips, not the Python, were most of what separated a 
 the framework's floor (issue 14, docs/scaling.md). The token checks are
 core.auth.BearerTokenAuthentication's own; only the statement is longer."""
 
-from functools import cache
-
 from core.auth import BearerTokenAuthentication
-from participants.models import Participant
-from participants.selectors import fact_rows_sql_parts
-
-
-@cache
-def _caller_facts() -> tuple[str, str, str]:
-    columns, joins = fact_rows_sql_parts()
-    participant = Participant._meta.db_table
-    return (
-        columns,
-        f"LEFT JOIN {participant} p1 ON p1.user_id = u.id AND p1.retired_at IS NULL {joins}",
-        "p1.id, m2.id",
-    )
+from participants.selectors import fact_rows_joined
 
 
 def family_bearer_authentication() -> BearerTokenAuthentication:
     """`request.auth.also_rows` then holds the caller's fact rows (families.selectors
     .family_facts_of turns them into the family's FactRows)."""
-    return BearerTokenAuthentication(also=_caller_facts())
+    return BearerTokenAuthentication(also=fact_rows_joined("p1.user_id = u.id"))

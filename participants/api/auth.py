@@ -8,28 +8,15 @@ number is read from the query as given; the view uses these rows only when its v
 number is the same (`asked_by_authentication`)."""
 
 import re
-from functools import cache
 from typing import Any
 
 from rest_framework.request import Request
 
 from core.auth import BearerTokenAuthentication
 
-from ..models import Participant
-from ..selectors import FACT_LOOKUPS, fact_rows_sql_parts
+from ..selectors import FACT_LOOKUPS, fact_rows_joined
 
 _DIGITS = {"card_number": re.compile(r"[0-9]{13}"), "nik": re.compile(r"[0-9]{16}")}
-
-
-@cache
-def _asked_facts(by: str) -> tuple[str, str, str]:
-    columns, joins = fact_rows_sql_parts()
-    participant = Participant._meta.db_table
-    return (
-        columns,
-        f"LEFT JOIN {participant} p1 ON {FACT_LOOKUPS[by]} = %s AND p1.retired_at IS NULL {joins}",
-        "p1.id, m2.id",
-    )
 
 
 def asked_by_authentication(request: Request) -> tuple[str, str] | None:
@@ -43,7 +30,10 @@ def asked_by_authentication(request: Request) -> tuple[str, str] | None:
 
 def _facts_asked(request: Request) -> tuple[tuple[str, str, str], list[Any]] | None:
     asked = asked_by_authentication(request)
-    return (_asked_facts(asked[0]), [asked[1]]) if asked else None
+    if asked is None:
+        return None
+    by, number = asked
+    return fact_rows_joined(f"{FACT_LOOKUPS[by]} = %s"), [number]
 
 
 def eligibility_bearer_authentication() -> BearerTokenAuthentication:
