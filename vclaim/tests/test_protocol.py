@@ -51,3 +51,22 @@ def test_signature_is_base64_hmac_sha256_of_consumer_and_timestamp():
     assert signature(consumer_id="10001", secret="jkn-demo-secret", timestamp="1764670000") == (
         "DVMdVGvmDaF2TG1uwgsuVkMAz6ctdIicGveerxijh0g="
     )
+
+
+def test_a_secret_opened_once_does_not_stay_open_once_its_storage_key_is_gone(settings):
+    # vclaim.sealing keeps what it opened, per storage keys: taking a key out of
+    # VCLAIM_SECRET_KEYS must still lock out what only that key sealed.
+    from cryptography.fernet import Fernet, InvalidToken
+
+    from vclaim.sealing import seal, unseal
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.VCLAIM_SECRET_KEYS = [old_key]
+    sealed = seal("rahasia-rs")
+    assert unseal(sealed) == unseal(sealed) == "rahasia-rs"
+
+    settings.VCLAIM_SECRET_KEYS = [new_key]
+    with pytest.raises(InvalidToken):
+        unseal(sealed)
+    settings.VCLAIM_SECRET_KEYS = [new_key, old_key]
+    assert unseal(sealed) == "rahasia-rs"
