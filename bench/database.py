@@ -125,6 +125,6 @@ def migrate_and_seed(families: int, seed: int, log) -> dict[str, object]:
         try:
             cursor.execute("CHECKPOINT")  # superuser or pg_checkpoint only
         except DatabaseError as error:
-            log(f"CHECKPOINT skipped: {error}".strip())
+            log(f"CHECKPOINT skipped: {str(error).strip()}")
     log(f"VACUUM (ANALYZE) and CHECKPOINT: {time.perf_counter() - started:.1f} s")
     return info

@@ -21,8 +21,12 @@ def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
     return MultiFernet([Fernet(k) for k in (*keys, base64.urlsafe_b64encode(derived).decode())])
 
 
+def _storage_keys() -> tuple[tuple[str, ...], str]:
+    return tuple(settings.VCLAIM_SECRET_KEYS), settings.SECRET_KEY
+
+
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.VCLAIM_SECRET_KEYS), settings.SECRET_KEY)
+    return _fernet(*_storage_keys())
 
 
 def seal(value: str) -> str:
@@ -30,7 +34,7 @@ def seal(value: str) -> str:
 
 
 def unseal(token: str) -> str:
-    return _unsealed(token, tuple(settings.VCLAIM_SECRET_KEYS), settings.SECRET_KEY)
+    return _unsealed(token, *_storage_keys())
 
 
 # Kept per sealed value and storage keys: a VClaim lookup then decrypts no secret (a Fernet
